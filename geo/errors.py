@@ -1,0 +1,36 @@
+"""One small error hierarchy: callers catch `GeoError`, or the builtin each leaf also is.
+
+The CLI turns any `GeoError` into one line on stderr and exit code 2, so every message here
+must make sense on its own: name the file (and line, and column) it is about.
+"""
+from __future__ import annotations
+
+
+class GeoError(Exception):
+    """Root of every error geo raises on purpose."""
+
+
+class InputError(GeoError, ValueError):
+    """An input file or document geo cannot read."""
+
+
+class GazetteerError(GeoError, ValueError):
+    """A gazetteer file that is missing or malformed, or an index that cannot be built."""
+
+
+class OutputError(GeoError, OSError):
+    """An output that cannot be written."""
+
+
+class GeocoderError(GeoError, RuntimeError):
+    """An online geocoder that is unreachable or refuses the request."""
+
+
+def located(path: object, line: int | None = None, column: str | int | None = None) -> str:
+    """`file: line N: column X` prefix, so every message says where the problem is."""
+    where = str(path)
+    if line is not None:
+        where += f": line {line}"
+    if column is not None:
+        where += f": column {column}"
+    return where

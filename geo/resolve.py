@@ -1,0 +1,178 @@
+"""Mentions -> places: rank each mention's gazetteer candidates by what the document says.
+
+Retrieve, then rank, in two passes. The first pass scores candidates on priors alone
+(feature type, population, whether the alias is the entry's main name); the second adds the
+document's context: how much of the rest of the document points at each country and
+first-level region, parent patterns ("Alexandria, La.", "Aleppo in Syria"), and the words
+around the mention ("airbase", "province"). A mention whose best candidate stays implausible
+gets no place: a missing marker is better than a wrong one.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .excerpts import excerpt
+from .gazetteer import Gazetteer
+from .normalize import normalize
+from .types import Candidate, Mention, Place, Resolution
+
+COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"}
+
+# Prior weight of a feature code: how readily news means this kind of place by a bare name.
+TYPE_PRIOR = {
+    **{code: 4.0 for code in COUNTRY_CODES},
+    "CONT": 4.0, "OCN": 3.5, "SEA": 3.0, "GULF": 2.0, "RGN": 2.5, "ADM1": 3.0,
+    "PPLC": 2.5, "PPLA": 1.5, "PPLA2": 0.8, "PPLA3": 0.3, "ADM2": 1.5,
+    "MTS": 1.5, "DSRT": 1.5, "STM": 1.0, "PEN": 1.5, "ISL": 1.0, "ISLS": 1.5,
+    "AIRB": 1.5, "NVB": 1.5, "PSTB": 1.0, "AIRP": 0.5,
+}
+# Words near a mention that say what kind of place it is.
+CUE_WORDS = {
+    "AIRB": ("airbase", "air base", "airfield", "air field", "base"),
+    "AIRP": ("airport",),
+    "NVB": ("naval", "port", "base"),
+    "ADM1": ("province", "governorate", "state", "region", "oblast"),
+    "ADM2": ("county", "parish", "district", "borough"),
+    "STM": ("river",),
+    "MTS": ("mountains", "mountain", "range"),
+    "PSTB": ("crossing", "border"),
+}
+_PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
+MIN_SCORE = 1.0  # below this the resolver abstains
+
+
+@dataclass
+class _Scored:
+    candidate: Candidate
+    prior: float
+    score: float = 0.0
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, *, min_score: float = MIN_SCORE, max_candidates: int = 50):
+        self.gazetteer = gazetteer
+        self.min_score = min_score
+        self.max_candidates = max_candidates
+
+    def candidates(self, mention: Mention) -> list[Candidate]:
+        found = self.gazetteer.candidates(mention.text)
+        if mention.demonym:
+            found = [c for c in found if c.demonym] or found
+        return found[: self.max_candidates]
+
+    def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
+        """Resolve a document's mentions together: each is context for the others."""
+        scored = [self._score_priors(m, text) for m in mentions]
+        evidence = _evidence(scored)
+        parents = self._parents(text, mentions, scored)
+        out = []
+        for i, (mention, options) in enumerate(zip(mentions, scored)):
+            own = _evidence([options])
+            for s in options:
+                s.score = s.prior + self._context(s.candidate.place, evidence, own, parents.get(i))
+            options.sort(key=lambda s: -s.score)
+            best = options[0] if options and options[0].score >= self.min_score else None
+            out.append(
+                Resolution(
+                    mention=mention,
+                    place=best.candidate.place if best else None,
+                    score=round(best.score, 3) if best else 0.0,
+                    candidates=tuple(replace(s.candidate, score=round(s.score, 3)) for s in options[:10]),
+                    excerpt=excerpt(text, mention.start, mention.end),
+                )
+            )
+        return _one_sense_per_name(out)
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
+        cues = _cues(text, mention)
+        out = []
+        for c in self.candidates(mention):
+            p = c.place
+            prior = TYPE_PRIOR.get(p.feature_code, 0.0)
+            prior += 0.5 * math.log10(p.population + 1)
+            if normalize(c.alias) == normalize(p.name):
+                prior += 0.75
+            if c.demonym:
+                prior += 1.0
+            if p.feature_code in cues:
+                prior += 3.0
+            out.append(_Scored(c, prior))
+        return out
+
+    def _context(self, place: Place, evidence: dict, own: dict, parent: set[str] | None) -> float:
+        bonus = 0.0
+        country = place.country_code
+        if country:
+            bonus += 4.0 * max(0.0, evidence.get(country, 0.0) - own.get(country, 0.0))
+            if place.admin1:
+                key = f"{country}.{place.admin1}"
+                bonus += 3.0 * max(0.0, evidence.get(key, 0.0) - own.get(key, 0.0))
+        if parent and (country in parent or f"{country}.{place.admin1}" in parent):
+            bonus += 6.0
+        return bonus
+
+    def _parents(self, text: str, mentions: Sequence[Mention], scored: list[list[_Scored]]) -> dict[int, set[str]]:
+        """"X, Y" / "X in Y": the places Y may be constrain X."""
+        out: dict[int, set[str]] = {}
+        for i in range(len(mentions) - 1):
+            a, b = mentions[i], mentions[i + 1]
+            if not _PARENT.match(text[a.end:b.start]):
+                continue
+            keys = set()
+            for s in scored[i + 1]:
+                p = s.candidate.place
+                if p.feature_code in COUNTRY_CODES:
+                    keys.add(p.country_code)
+                elif p.feature_code == "ADM1":
+                    keys.add(f"{p.country_code}.{p.admin1}")
+            if keys:
+                out[i] = keys
+        return out
+
+
+def _cues(text: str, mention: Mention) -> set[str]:
+    window = text[max(0, mention.start - 25): mention.start].lower() + " " + text[mention.end: mention.end + 25].lower()
+    return {code for code, words in CUE_WORDS.items() if any(re.search(rf"\b{w}\b", window) for w in words)}
+
+
+def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
+    """How strongly the mentions point at each country and admin1: softmax over priors."""
+    totals: dict[str, float] = defaultdict(float)
+    for options in scored:
+        if not options:
+            continue
+        top = max(s.prior for s in options)
+        weights = [math.exp(s.prior - top) for s in options]
+        norm = sum(weights)
+        shares: dict[str, float] = defaultdict(float)
+        for s, w in zip(options, weights):
+            p = s.candidate.place
+            if p.country_code:
+                shares[p.country_code] += w / norm
+                if p.admin1 and p.feature_code not in COUNTRY_CODES:
+                    shares[f"{p.country_code}.{p.admin1}"] += w / norm
+        for key, value in shares.items():
+            totals[key] += value
+    return totals
+
+
+def _one_sense_per_name(resolutions: list[Resolution]) -> list[Resolution]:
+    """The same name means the same place throughout a document: its best-scored sense."""
+    best: dict[str, Resolution] = {}
+    for r in resolutions:
+        key = normalize(r.mention.text)
+        if r.place is not None and (key not in best or r.score > best[key].score):
+            best[key] = r
+    out = []
+    for r in resolutions:
+        chosen = best.get(normalize(r.mention.text))
+        if chosen is not None and chosen.place != r.place:
+            r = replace(r, place=chosen.place, score=chosen.score)
+        out.append(r)
+    return out
