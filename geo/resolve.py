@@ -43,6 +43,9 @@ CUE_WORDS = {
 }
 _PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
 MIN_SCORE = 1.0  # below this the resolver abstains
+COUNTRY_WEIGHT = 6.0
+ADMIN1_WEIGHT = 4.0
+PARENT_WEIGHT = 6.0
 
 
 @dataclass
@@ -67,13 +70,16 @@ class Resolver:
     def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
         """Resolve a document's mentions together: each is context for the others."""
         scored = [self._score_priors(m, text) for m in mentions]
-        evidence = _evidence(scored)
+        by_name = {normalize(m.text): options for m, options in zip(mentions, scored)}
+        evidence = _evidence(list(by_name.values()))
+        others = max(1, len(by_name) - 1)
         parents = self._parents(text, mentions, scored)
         out = []
         for i, (mention, options) in enumerate(zip(mentions, scored)):
             own = _evidence([options])
+            support = {k: (v - own.get(k, 0.0)) / others for k, v in evidence.items()}
             for s in options:
-                s.score = s.prior + self._context(s.candidate.place, evidence, own, parents.get(i))
+                s.score = s.prior + self._context(s.candidate.place, support, parents.get(i))
             options.sort(key=lambda s: -s.score)
             best = options[0] if options and options[0].score >= self.min_score else None
             out.append(
@@ -105,16 +111,17 @@ class Resolver:
             out.append(_Scored(c, prior))
         return out
 
-    def _context(self, place: Place, evidence: dict, own: dict, parent: set[str] | None) -> float:
+    def _context(self, place: Place, support: dict[str, float], parent: set[str] | None) -> float:
+        """Bonus for agreeing with the rest of the document (`support`: share of the other
+        names that point at each country / admin1) and with a parent mention."""
         bonus = 0.0
         country = place.country_code
         if country:
-            bonus += 4.0 * max(0.0, evidence.get(country, 0.0) - own.get(country, 0.0))
+            bonus += COUNTRY_WEIGHT * support.get(country, 0.0)
             if place.admin1:
-                key = f"{country}.{place.admin1}"
-                bonus += 3.0 * max(0.0, evidence.get(key, 0.0) - own.get(key, 0.0))
+                bonus += ADMIN1_WEIGHT * support.get(f"{country}.{place.admin1}", 0.0)
         if parent and (country in parent or f"{country}.{place.admin1}" in parent):
-            bonus += 6.0
+            bonus += PARENT_WEIGHT
         return bonus
 
     def _parents(self, text: str, mentions: Sequence[Mention], scored: list[list[_Scored]]) -> dict[int, set[str]]:
@@ -142,7 +149,12 @@ def _cues(text: str, mention: Mention) -> set[str]:
 
 
 def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
-    """How strongly the mentions point at each country and admin1: softmax over priors."""
+    """How strongly the mentions point at each country and admin1.
+
+    Each mention spreads one vote over its candidates' countries (and admin1s) by the
+    softmax of their priors, so "Syria" votes almost wholly for SY and an ambiguous "Paris"
+    splits its vote.
+    """
     totals: dict[str, float] = defaultdict(float)
     for options in scored:
         if not options:
@@ -150,15 +162,12 @@ def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
         top = max(s.prior for s in options)
         weights = [math.exp(s.prior - top) for s in options]
         norm = sum(weights)
-        shares: dict[str, float] = defaultdict(float)
         for s, w in zip(options, weights):
             p = s.candidate.place
             if p.country_code:
-                shares[p.country_code] += w / norm
+                totals[p.country_code] += w / norm
                 if p.admin1 and p.feature_code not in COUNTRY_CODES:
-                    shares[f"{p.country_code}.{p.admin1}"] += w / norm
-        for key, value in shares.items():
-            totals[key] += value
+                    totals[f"{p.country_code}.{p.admin1}"] += w / norm
     return totals
 
 
