@@ -70,6 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", default="", help="text the name appeared in, to rank by")
     p.add_argument("-n", "--limit", type=int, default=5, help="candidates to show (default: 5)")
     gazetteer_option(p)
+
+    p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML).")
+    p.add_argument("corpora", nargs="+", metavar="CORPUS.xml", type=Path)
+    p.add_argument("--mode", choices=("resolution", "e2e", "both"), default="both",
+                   help="resolution: gold spans given; e2e: geo finds the spans (default: both)")
+    p.add_argument("--errors", type=Path, metavar="FILE",
+                   help="write every miss as JSONL, for error analysis")
+    gazetteer_option(p)
+
+    gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
+    gsub = gaz.add_subparsers(dest="action", metavar="ACTION")
+    p = gsub.add_parser("info", help="sources, counts by feature type, build date")
+    p.set_defaults(func=cmd_gazetteer_info)
+    gazetteer_option(p)
+    p = gsub.add_parser("search", help="the candidates for a name, as the resolver sees them")
+    p.add_argument("name")
+    p.add_argument("-n", "--limit", type=int, default=20)
+    p.set_defaults(func=cmd_gazetteer_search)
+    gazetteer_option(p)
     return parser
 
 
@@ -133,13 +152,55 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         print(f"no gazetteer entry for {args.name!r}", file=sys.stderr)
         return 1
     for c in candidates[: args.limit]:
-        p = c.place
-        print(json.dumps({
-            "score": c.score, "name": p.name, "alias": c.alias, "lat": p.lat, "lon": p.lon,
-            "country_code": p.country_code, "admin1": p.admin1, "feature_code": p.feature_code,
-            "population": p.population, "gazetteer_id": p.id,
-        }, ensure_ascii=False))
+        print_candidate(c)
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .corpora import corpus_name, read_corpus
+    from .evaluate import evaluate, format_table, write_errors
+
+    corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
+    geoparser = parser_for(args)
+    reports, errors = {}, []
+    for name, docs in corpora:
+        report = evaluate(docs, geoparser.parse, mode=args.mode)
+        reports[name] = report
+        errors += report.errors
+    print(format_table(reports), end="")
+    if args.errors:
+        count = write_errors(args.errors, errors)
+        print(f"wrote {count} error records to {args.errors}", file=sys.stderr)
+    return 0
+
+
+def cmd_gazetteer_info(args: argparse.Namespace) -> int:
+    from .gazetteer import Gazetteer
+
+    print(json.dumps(Gazetteer.load(args.gazetteer).stats(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_gazetteer_search(args: argparse.Namespace) -> int:
+    from .gazetteer import Gazetteer
+
+    candidates = Gazetteer.load(args.gazetteer).candidates(args.name)
+    if not candidates:
+        print(f"no gazetteer entry for {args.name!r}", file=sys.stderr)
+        return 1
+    for c in candidates[: args.limit]:
+        print_candidate(c)
+    return 0
+
+
+def print_candidate(c) -> None:
+    p = c.place
+    print(json.dumps({
+        "score": c.score, "name": p.name, "alias": c.alias, "demonym": c.demonym,
+        "lat": p.lat, "lon": p.lon, "country_code": p.country_code, "admin1": p.admin1,
+        "feature_code": p.feature_code, "population": p.population, "gazetteer_id": p.id,
+        "source": p.source,
+    }, ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.corpora import GoldDocument, GoldToponym
-from geo.errors import OutputError
+from geo.atomic import atomic_write
 from geo.metrics import (
     ACC_KM,
     UNRESOLVED_KM,
@@ -313,11 +313,8 @@ def write_errors(path: str | Path, records: Iterable[ErrorRecord]) -> int:
     if str(path) == "-":
         sys.stdout.writelines(lines)
         return len(lines)
-    try:
-        with open(path, "w", encoding="utf-8") as out:
-            out.writelines(lines)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write errors: {exc.strerror or exc}") from None
+    with atomic_write(path) as out:
+        out.writelines(lines)
     return len(lines)
 
 
