@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 LGL = "LGL"
 TR_NEWS = "TR-News"
 GEOVIRUS = "GeoVirus"
+# Annotation conventions: LGL and TR-News annotate demonyms ("Turkish", "American") as
+# toponyms of their country; GeoVirus annotates place names only (Gritta et al. 2018).
+COUNTS_DEMONYMS = {LGL: True, TR_NEWS: True, GEOVIRUS: False}
 
 ANCHOR_WINDOW = 8
 """How far (characters) either side of the expected offset `anchor` looks for the phrase.

@@ -33,6 +33,8 @@ INDEX_FORMAT = 1
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
 ENV_CACHE = "GEO_CACHE_DIR"
 
+# Feature codes of countries and dependent territories.
+COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
 # Kinds of name, stored with each key.
 NAME, ALT, DEMONYM = 0, 1, 2
 
@@ -207,9 +209,11 @@ class Gazetteer:
 
     def countries(self) -> dict[str, Place]:
         """Country reference entries by ISO code (the resolver's notion of "inside Syria")."""
+        marks = ",".join("?" * len(COUNTRY_CODES))
         rows = self._db.execute(
-            "SELECT rowid, country_code FROM places WHERE feature_code IN"
-            " ('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','TERR') ORDER BY population DESC"
+            f"SELECT rowid, country_code FROM places WHERE feature_code IN ({marks})"
+            " ORDER BY population DESC",
+            tuple(COUNTRY_CODES),
         ).fetchall()
         out: dict[str, Place] = {}
         for rowid, code in rows:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .gazetteer import Gazetteer
+from .gazetteer import COUNTRY_CODES, Gazetteer
 from .types import Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +27,32 @@ NOTABLE_CODES = {
     "GULF", "MTS", "DSRT", "PPLC", "AIRB", "NVB", "PSTB", "STM", "PEN", "ISLS", "ISL",
 }
 MAX_NGRAM = 4
+# Entities whose words are not places even when a gazetteer has them ("Georgia Brown").
+BLOCKING_LABELS = {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "DATE", "TIME", "MONEY"}
+# Alone, these words point somewhere but name no place ("the West", "Central").
+GENERIC_WORDS = {
+    "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+    "northeast", "northwest", "southeast", "southwest", "midtown", "downtown", "uptown",
+    "city", "county", "state", "province", "region", "district", "center", "centre", "valley",
+    "mountain", "union", "free", "delta", "labor", "labour", "olympic", "unite", "capital",
+    "village", "town", "borough", "township", "parish", "harbor", "harbour", "island", "lake",
+    "river", "park", "hill", "hills", "heights", "square", "station", "bay", "beach", "coast",
+}
+# Words that follow a place name at the start of an organisation's name.
+INSTITUTION_WORDS = {
+    "police", "department", "county", "city", "council", "university", "college", "school",
+    "high", "elementary", "middle", "hospital", "fire", "sheriff", "sheriff's", "library",
+    "public", "community", "township", "village", "town", "board", "court", "municipal",
+    "chamber", "regional", "area", "district", "memorial", "general", "medical", "state",
+    "parks", "planning", "water", "housing", "historical", "transit", "airport",
+}
+# Where an abbreviation is a place: "Paris, Tex.", "Sen. Byron Dorgan, D-N.D.".
+_PARENT_SLOT = re.compile(r"(?:, |\b[DRI]-)$")
+# "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...": a dateline.
+_DATELINE = re.compile(
+    r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.]+(?: [A-Z][A-Z'\.]+){0,3})"
+    r"(?:,? [A-Z][A-Za-z\.]+(?: [A-Z][A-Za-z\.]+)?)?\s*(?:\([A-Za-z ]+\)\s*)?(?:[—–-]{1,2}|:)\s"
+)
 _TRAILING = re.compile(r"(?:['\u2019]s?|\s+)$")
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 
@@ -48,9 +74,13 @@ def load_model() -> "Language":
 
 
 class Recognizer:
-    def __init__(self, gazetteer: Gazetteer, nlp: "Language | None" = None):
+    """`demonyms=False` leaves out "Syrian"-style mentions, for readers (and corpora) that
+    count only names of places."""
+
+    def __init__(self, gazetteer: Gazetteer, nlp: "Language | None" = None, *, demonyms: bool = True):
         self.gazetteer = gazetteer
         self._nlp = nlp
+        self.demonyms = demonyms
 
     @cached_property
     def nlp(self) -> "Language":
@@ -65,73 +95,109 @@ class Recognizer:
 
     def mentions(self, doc: "Doc") -> list[Mention]:
         text = doc.text
-        model = list(self._model_spans(doc))
-        gazetteer = list(self._gazetteer_spans(doc, model))
+        model = [s for s in self._model_spans(doc) if not _generic(text[s.start:s.end])]
+        found = list(self._datelines(text)) + list(self._org_places(doc)) + list(self._capitalised_runs(doc))
         return [
             Mention(s.start, s.end, text[s.start:s.end], s.label, s.demonym)
-            for s in merge(model, gazetteer)
+            for s in merge(model, found)
         ]
 
     def _model_spans(self, doc: "Doc") -> Iterator[Span]:
         for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
+                continue
+            span = trim(doc.text, ent.start_char, ent.end_char)
+            if not span:
+                continue
             if ent.label_ in PLACE_LABELS:
-                span = trim(doc.text, ent.start_char, ent.end_char)
-                if span:
-                    yield Span(*span, ent.label_)
-            elif ent.label_ == "NORP":
-                span = trim(doc.text, ent.start_char, ent.end_char)
-                if span:
-                    found = self._norp(doc.text[span[0]:span[1]])
-                    if found:
-                        yield Span(*span, *found)
+                yield Span(*span, ent.label_)
+            else:
+                found = self._norp(doc.text[span[0]:span[1]])
+                if found:
+                    yield Span(*span, *found)
 
     def _norp(self, name: str) -> tuple[str, bool] | None:
         """A NORP entity is a place when the gazetteer knows it: "Hmeimim", or "Syrian"."""
         candidates = self.gazetteer.candidates(name)
-        if not candidates:
-            return None
         if any(c.demonym for c in candidates):
-            return "NORP", True
+            return ("NORP", True) if self.demonyms else None
         if any(c.place.feature_code in NOTABLE_CODES for c in candidates):
             return "GAZ", False
         return None
 
-    def _gazetteer_spans(self, doc: "Doc", model: Sequence[Span]) -> Iterator[Span]:
-        """Capitalised token runs the model left out that name a notable place."""
-        taken = [False] * len(doc.text)
-        for s in model:
-            taken[s.start:s.end] = [True] * (s.end - s.start)
-        blocked = {"PERSON", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "DATE", "TIME"}
-        person = set()
+    def _datelines(self, text: str) -> Iterator[Span]:
+        """"HUME – A member delegation ...": the capitalised place that opens a news item."""
+        for m in _DATELINE.finditer(text):
+            name = m.group("place")
+            if self.gazetteer.has_name(name):
+                yield Span(m.start("place"), m.end("place"), "GAZ")
+
+    def _org_places(self, doc: "Doc") -> Iterator[Span]:
+        """Places that open an organisation's name: "Mansfield Public Safety", "Edgar County
+        Community Foundation", "Lancaster University"."""
         for ent in doc.ents:
-            if ent.label_ in blocked:
-                person.update(range(ent.start, ent.end))
+            if ent.label_ != "ORG" or len(ent) < 2:
+                continue
+            if ent[0].lower_ == "the":
+                ent = ent[1:]
+            words = [t.text.lower() for t in ent]
+            for n in range(min(MAX_NGRAM, len(ent) - 1), 0, -1):
+                head, rest = ent[:n], words[n:]
+                if not all(_capitalised(t.text) for t in head) or not rest or rest[0] not in INSTITUTION_WORDS:
+                    continue
+                if head[0].is_stop or _generic(head.text):
+                    continue
+                if self._populated(head.text):
+                    yield Span(head.start_char, head.end_char, "GAZ")
+                    break
+
+    def _capitalised_runs(self, doc: "Doc") -> Iterator[Span]:
+        """Capitalised token runs outside names of people, works, laws and events that name a
+        notable place (a country, a first-level region, a capital, a sea, ...)."""
+        blocked: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ in BLOCKING_LABELS:
+                blocked.update(range(ent.start, ent.end))
         tokens = list(doc)
         i = 0
         while i < len(tokens):
-            tok = tokens[i]
-            if not _capitalised(tok.text) or i in person or taken[tok.idx]:
-                i += 1
-                continue
-            match = None
-            for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
-                last = tokens[i + n - 1]
-                if any(j in person for j in range(i, i + n)) or not _capitalised(last.text):
-                    continue
-                start, end = tok.idx, last.idx + len(last.text)
-                if any(taken[start:end]):
-                    continue
-                name = doc.text[start:end]
-                if n == 1 and tok.is_stop:
-                    continue
-                if self._notable(name):
-                    match = (start, end, n)
-                    break
+            match = self._longest_notable(doc, tokens, i, blocked)
             if match:
                 yield Span(match[0], match[1], "GAZ")
                 i += match[2]
             else:
                 i += 1
+
+    def _longest_notable(self, doc: "Doc", tokens: list, i: int, blocked: set[int]) -> tuple[int, int, int] | None:
+        first = tokens[i]
+        if not _capitalised(first.text) or i in blocked or first.is_stop:
+            return None
+        for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
+            last = tokens[i + n - 1]
+            if not _capitalised(last.text) or any(j in blocked for j in range(i, i + n)):
+                continue
+            start, end = first.idx, last.idx + len(last.text)
+            name = doc.text[start:end]
+            after_parent = _PARENT_SLOT.search(doc.text, max(0, start - 3), start) is not None
+            if _abbreviation(name) and not after_parent and not self._country(name, doc.text[end:end + 1]):
+                continue  # "Ms." is a title; "Paris, Tex." and "D-N.D." make places of abbreviations
+            if n == 1 and not after_parent and (first.pos_ != "PROPN" or _generic(name)):
+                continue
+            if self._notable(name):
+                return start, end, n
+        return None
+
+    def _country(self, name: str, next_char: str) -> bool:
+        """"U.S.", "UK", "UAE" stand for countries anywhere (but "US$" is a currency)."""
+        return next_char != "$" and any(
+            c.place.feature_code in COUNTRY_CODES for c in self.gazetteer.candidates(name)
+        )
+
+    def _populated(self, name: str) -> bool:
+        return any(
+            c.place.feature_class in ("P", "A") and not c.demonym
+            for c in self.gazetteer.candidates(name)
+        )
 
     def _notable(self, name: str) -> bool:
         if len(name) < 3 and not name.isupper():
@@ -144,6 +210,14 @@ class Recognizer:
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
+
+
+def _generic(name: str) -> bool:
+    return name.lower().strip(" .") in GENERIC_WORDS
+
+
+def _abbreviation(name: str) -> bool:
+    return "." in name or (len(name) <= 3 and name.isupper())
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int] | None:

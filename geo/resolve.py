@@ -16,11 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .excerpts import excerpt
-from .gazetteer import Gazetteer
+from .gazetteer import COUNTRY_CODES, Gazetteer
 from .normalize import normalize
 from .types import Candidate, Mention, Place, Resolution
-
-COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"}
 
 # Prior weight of a feature code: how readily news means this kind of place by a bare name.
 TYPE_PRIOR = {
