@@ -28,11 +28,14 @@ def atomic_write(path: str | Path, mode: str = "w", **open_args: object) -> Iter
         open_args.setdefault("encoding", "utf-8")
         open_args.setdefault("newline", "")
     try:
+        # A replaced file keeps its mode; a new one is readable by all (mkstemp's 0600 would
+        # hide a published map).
+        file_mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         with os.fdopen(fd, mode, **open_args) as handle:  # type: ignore[call-overload]
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import html
 import math
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 import folium
@@ -26,6 +23,7 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from geo.assets import OfflineMap
+from geo.atomic import atomic_write
 from geo.errors import GeoError, OutputError
 from geo.outline import country_outlines
 from geo.types import Document, Excerpt, Mention, ParseResult, Place
@@ -441,47 +439,27 @@ EMBED_SNIPPET = """<!-- Paste this where the map should appear; keep {name} next
 """
 
 
-def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write via a temp file in the same directory + os.replace: readers never see half a file.
-
-    The file keeps the mode of the one it replaces (mkstemp's 0600 would hide a published map).
-    """
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_text(path: Path, text: str) -> None:
-    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
-
-
 def save_map(m: folium.Map, path: str | Path, *, embed: bool = False) -> list[Path]:
     """Save the map as HTML (and with `embed`, `<stem>.embed.html`, an iframe snippet for it)."""
     path = Path(path)
-    try:
-        written = [path]
-        _write_text(path, m.get_root().render())
-        if embed:
-            snippet = path.with_name(f"{path.stem}.embed.html")
-            name = html.escape(path.name)
-            src = html.escape(quote(path.name), quote=True)
-            _write_text(snippet, EMBED_SNIPPET.format(name=name, src=src, title="Map of places"))
-            written.append(snippet)
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write map: {e.strerror or e}") from e
+    page = m.get_root().render()
+    with atomic_write(path) as out:
+        out.write(page)
+    written = [path]
+    if embed:
+        snippet = path.with_name(f"{path.stem}.embed.html")
+        name = html.escape(path.name)
+        src = html.escape(quote(path.name), quote=True)
+        with atomic_write(snippet) as out:
+            out.write(EMBED_SNIPPET.format(name=name, src=src, title="Map of places"))
+        written.append(snippet)
     return written
 
 
 # --- static image -----------------------------------------------------------------------------
 
 STATIC_FORMATS = ("png", "svg", "pdf")
+STATIC_SUFFIXES = tuple(f".{fmt}" for fmt in STATIC_FORMATS)
 
 
 def _static_extent(places: list[Place]) -> tuple[float, float, float, float]:
@@ -549,8 +527,6 @@ def save_static_map(
         ax.set_title(title, parse_math=False)
     fig.tight_layout()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text as text
-        try:
-            _atomic_write(path, lambda f: fig.savefig(f, format=fmt))
-        except OSError as e:
-            raise OutputError(f"{path}: cannot write map: {e.strerror or e}") from e
+        with atomic_write(path, "wb") as out:
+            fig.savefig(out, format=fmt)
     return path

@@ -209,16 +209,17 @@ def test_save_map_is_atomic(tmp_path, two_articles, monkeypatch):
     def fail(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geo.render.os.replace", fail)
+    monkeypatch.setattr("geo.atomic.os.replace", fail)
     with pytest.raises(OutputError, match="map.html"):
         save_map(build_map(two_articles), target)
     assert target.read_text() == "old map"
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temp file left
 
 
-def test_save_map_into_missing_directory_is_an_output_error(tmp_path, two_articles):
+def test_save_map_where_no_directory_can_be_is_an_output_error(tmp_path, two_articles):
+    (tmp_path / "file").write_text("not a directory")
     with pytest.raises(OutputError):
-        save_map(build_map(two_articles), tmp_path / "missing" / "map.html")
+        save_map(build_map(two_articles), tmp_path / "file" / "map.html")
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
