@@ -44,6 +44,9 @@ MIN_SCORE = 1.0  # below this the resolver abstains
 COUNTRY_WEIGHT = 6.0
 ADMIN1_WEIGHT = 4.0
 PARENT_WEIGHT = 6.0
+BARE_COUNTY_PENALTY = 2.0
+CITY_OVER_REGION = 2.0
+_COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -95,8 +98,12 @@ class Resolver:
 
     def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
         cues = _cues(text, mention)
+        candidates = self.candidates(mention)
+        # Regions named after their capital: a bare "Vienna" or "Tulcea" is the city.
+        regions = {(c.place.country_code, c.place.admin1) for c in candidates
+                   if c.place.feature_code == "ADM1"}
         out = []
-        for c in self.candidates(mention):
+        for c in candidates:
             p = c.place
             prior = TYPE_PRIOR.get(p.feature_code, 0.0)
             prior += 0.5 * math.log10(p.population + 1)
@@ -106,6 +113,10 @@ class Resolver:
                 prior += 1.0
             if p.feature_code in cues:
                 prior += 3.0
+            if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
+                prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
+            if p.feature_code in ("PPLC", "PPLA") and (p.country_code, p.admin1) in regions:
+                prior += CITY_OVER_REGION
             out.append(_Scored(c, prior))
         return out
 
