@@ -42,9 +42,11 @@ CUE_WORDS = {
 _PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
 MIN_SCORE = 1.0  # below this the resolver abstains
 COUNTRY_WEIGHT = 6.0
-ADMIN1_WEIGHT = 4.0
+ADMIN1_WEIGHT = 16.0
 PARENT_WEIGHT = 6.0
 BARE_COUNTY_PENALTY = 2.0
+POP_WEIGHT = 0.5
+MAIN_NAME_BONUS = 0.75
 CITY_OVER_REGION = 2.0
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
 
@@ -106,9 +108,9 @@ class Resolver:
         for c in candidates:
             p = c.place
             prior = TYPE_PRIOR.get(p.feature_code, 0.0)
-            prior += 0.5 * math.log10(p.population + 1)
+            prior += POP_WEIGHT * math.log10(p.population + 1)
             if normalize(c.alias) == normalize(p.name):
-                prior += 0.75
+                prior += MAIN_NAME_BONUS
             if c.demonym:
                 prior += 1.0
             if p.feature_code in cues:
