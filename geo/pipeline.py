@@ -11,6 +11,7 @@ from itertools import islice
 from pathlib import Path
 
 from .gazetteer import Gazetteer
+from .locale import SourceLocales
 from .recognize import Recognizer
 from .resolve import Resolver
 from .types import Candidate, Document, Mention, ParseResult
@@ -24,25 +25,59 @@ class Geoparser:
         gazetteers: Sequence[str | Path] = (),
         recognizer: Recognizer | None = None,
         resolver: Resolver | None = None,
+        demonyms: bool = True,
     ):
         self.gazetteer = gazetteer or Gazetteer.load(gazetteers)
-        self.recognizer = recognizer or Recognizer(self.gazetteer)
+        self.recognizer = recognizer or Recognizer(self.gazetteer, demonyms=demonyms)
         self.resolver = resolver or Resolver(self.gazetteer)
+        self.locales = SourceLocales()
 
     def parse(self, document: Document | str) -> ParseResult:
         if isinstance(document, str):
             document = Document(id="1", text=document)
         return next(self.parse_many([document]))
 
-    def parse_many(self, documents: Iterable[Document], *, batch_size: int = 16) -> Iterator[ParseResult]:
-        """Results in input order; model inference is batched across documents."""
+    def parse_many(
+        self, documents: Iterable[Document], *, batch_size: int = 16, on_error: str = "fail",
+    ) -> Iterator[ParseResult]:
+        """Results in input order; model inference is batched across documents.
+
+        A document that arrives with an `error` (an input the reader could not read, see
+        `geo.read.UnreadableDocument`) passes through as a result with that error. With
+        `on_error="skip"`, a document whose processing raises gets a result with `error` set
+        instead of ending the run: one bad document never costs the others their results.
+        """
         it = iter(documents)
         while batch := list(islice(it, batch_size)):
-            needs_model = [d for d in batch if d.mentions is None]
-            found = iter(self.recognizer.recognize_many([d.text for d in needs_model])) if needs_model else iter(())
-            for doc in batch:
-                mentions = given_mentions(doc) if doc.mentions is not None else next(found)
-                yield ParseResult(doc, tuple(self.resolver.resolve(doc.text, mentions)))
+            if on_error != "skip":
+                yield from self._parse_batch(batch)
+                continue
+            try:
+                results = list(self._parse_batch(batch))
+            except Exception:  # find the culprit: parse the batch again one document at a time
+                results = [self._parse_alone(doc) for doc in batch]
+            yield from results
+
+    def _parse_batch(self, batch: list[Document]) -> Iterator[ParseResult]:
+        readable = [d for d in batch if not getattr(d, "error", None)]
+        needs_model = [d for d in readable if d.mentions is None]
+        found = iter(self.recognizer.recognize_many([d.text for d in needs_model])) if needs_model else iter(())
+        for doc in batch:
+            if getattr(doc, "error", None):
+                yield ParseResult(doc, error=doc.error)  # type: ignore[attr-defined]
+                continue
+            mentions = given_mentions(doc) if doc.mentions is not None else next(found)
+            resolutions = self.resolver.resolve(doc.text, mentions, locale=self.locales.prior(doc))
+            self.locales.observe(doc, resolutions)
+            yield ParseResult(doc, tuple(resolutions))
+
+    def _parse_alone(self, doc: Document) -> ParseResult:
+        try:
+            return next(self._parse_batch([doc]))
+        except Exception as exc:
+            where = f"{doc.source}: " if doc.source else ""
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())
+            return ParseResult(doc, error=f"{where}document {doc.id}: {message}")
 
     def rank(self, name: str, context: str = "") -> list[Candidate]:
         """Candidates for one name, best first, scored as if it stood in `context`."""

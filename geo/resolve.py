@@ -46,6 +46,7 @@ ADMIN1_WEIGHT = 16.0
 PARENT_WEIGHT = 6.0
 BARE_COUNTY_PENALTY = 2.0
 POP_WEIGHT = 0.5
+LOCALE_WEIGHT = 0.3
 MAIN_NAME_BONUS = 0.75
 CITY_OVER_REGION = 2.0
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
@@ -70,8 +71,14 @@ class Resolver:
             found = [c for c in found if c.demonym] or found
         return found[: self.max_candidates]
 
-    def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
-        """Resolve a document's mentions together: each is context for the others."""
+    def resolve(
+        self, text: str, mentions: Sequence[Mention], *, locale: dict[str, float] | None = None
+    ) -> list[Resolution]:
+        """Resolve a document's mentions together: each is context for the others.
+
+        `locale` (see `geo.locale`) is the share of the source's earlier places in each
+        country and admin1; it counts as weak extra context.
+        """
         scored = [self._score_priors(m, text) for m in mentions]
         by_name = {normalize(m.text): options for m, options in zip(mentions, scored)}
         evidence = _evidence(list(by_name.values()))
@@ -81,6 +88,8 @@ class Resolver:
         for i, (mention, options) in enumerate(zip(mentions, scored)):
             own = _evidence([options])
             support = {k: (v - own.get(k, 0.0)) / others for k, v in evidence.items()}
+            for key, share in (locale or {}).items():
+                support[key] = support.get(key, 0.0) + LOCALE_WEIGHT * share
             for s in options:
                 s.score = s.prior + self._context(s.candidate.place, support, parents.get(i))
             options.sort(key=lambda s: -s.score)
@@ -101,7 +110,7 @@ class Resolver:
     def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
         cues = _cues(text, mention)
         candidates = self.candidates(mention)
-        # Regions named after their capital: a bare "Vienna" or "Tulcea" is the city.
+        # Regions named after their capital: a bare "Vienna", "Tulcea" or "Damascus" is the city.
         regions = {(c.place.country_code, c.place.admin1) for c in candidates
                    if c.place.feature_code == "ADM1"}
         out = []
@@ -117,7 +126,9 @@ class Resolver:
                 prior += 3.0
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
                 prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
-            if p.feature_code in ("PPLC", "PPLA") and (p.country_code, p.admin1) in regions:
+            if (p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions) or (
+                p.feature_code == "PPLC" and p.country_code in {cc for cc, _ in regions}
+            ):
                 prior += CITY_OVER_REGION
             out.append(_Scored(c, prior))
         return out

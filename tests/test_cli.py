@@ -94,4 +94,5 @@ def test_map_of_the_example_via_python_m(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = out_path.read_text(encoding="utf-8")
     assert "Hmeimim" in html and "Tartous" in html
-    assert "At Hmeimim, Reuters saw Russian soldiers walking around the base as normal" in html
+    # The popup of Hmeimim quotes its sentence with the mention highlighted.
+    assert "At <mark>Hmeimim</mark>, Reuters saw Russian soldiers walking around the base" in html

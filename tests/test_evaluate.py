@@ -270,8 +270,9 @@ def test_write_errors_jsonl(tmp_path):
 
 
 def test_write_errors_unwritable(tmp_path):
-    with pytest.raises(OutputError, match="nodir"):
-        write_errors(tmp_path / "nodir" / "e.jsonl", [])
+    (tmp_path / "afile").write_text("not a directory")
+    with pytest.raises(OutputError, match="afile"):
+        write_errors(tmp_path / "afile" / "e.jsonl", [])
 
 
 def test_context_is_one_line_and_clipped():
