@@ -6,6 +6,7 @@ given, no model loaded) yields the same excerpts as a full run.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from .types import Excerpt
 
@@ -16,40 +17,47 @@ _END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|Inc|Co|Corp|Jr|Sr|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wis|Wyo))\.\s+$")
 
 
+class Sentences:
+    """Sentence boundaries of one text, found once, for every mention in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends: list[int] = []  # where each sentence ends (exclusive)
+        self.starts: list[int] = []  # where the next one begins
+        for m in _END.finditer(text):
+            if m.group() == "\n":
+                self.ends.append(m.start())
+            elif not _ABBREV.search(text[max(0, m.end() - 12): m.end()]):
+                self.ends.append(m.start() + 1)
+            else:
+                continue
+            self.starts.append(m.end())
+
+    def excerpt(self, start: int, end: int) -> Excerpt:
+        text = self.text
+        i = bisect_right(self.starts, start)
+        lo = max(self.starts[i - 1] if i else 0, start - 4 * MAX_SIDE)
+        j = bisect_left(self.ends, end)
+        hi = min(self.ends[j] if j < len(self.ends) else len(text), end + 4 * MAX_SIDE)
+        hi = max(hi, end)
+        clipped_lo = max(lo, start - MAX_SIDE)
+        clipped_hi = min(hi, end + MAX_SIDE)
+        prefix = "\u2026" if clipped_lo > lo else ""
+        suffix = "\u2026" if clipped_hi < hi else ""
+        # Collapse whitespace without moving the highlight.
+        before = _squash(text[clipped_lo:start]).lstrip()
+        middle = _squash(text[start:end])
+        after = _squash(text[end:clipped_hi]).rstrip()
+        h_start = len(prefix) + len(before)
+        return Excerpt(prefix + before + middle + after + suffix, h_start, h_start + len(middle))
+
+
 def excerpt(text: str, start: int, end: int) -> Excerpt:
-    lo = _sentence_start(text, start)
-    hi = _sentence_end(text, end)
-    clipped_lo = max(lo, start - MAX_SIDE)
-    clipped_hi = min(hi, end + MAX_SIDE)
-    prefix = "\u2026" if clipped_lo > lo else ""
-    suffix = "\u2026" if clipped_hi < hi else ""
-    # Collapse whitespace without moving the highlight.
-    before = _squash(text[clipped_lo:start]).lstrip()
-    middle = _squash(text[start:end])
-    after = _squash(text[end:clipped_hi]).rstrip()
-    sentence = prefix + before + middle + after + suffix
-    h_start = len(prefix) + len(before)
-    return Excerpt(sentence, h_start, h_start + len(middle))
+    return Sentences(text).excerpt(start, end)
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s)
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    window_lo = max(0, pos - 4 * MAX_SIDE)
-    best = window_lo
-    for m in _END.finditer(text, window_lo, pos):
-        if m.group() == "\n" or not _ABBREV.search(text[max(0, m.end() - 12): m.end()]):
-            best = m.end()
-    return best
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    limit = min(len(text), pos + 4 * MAX_SIDE)
-    for m in _END.finditer(text, pos, limit):
-        if m.group() == "\n":
-            return m.start()
-        if not _ABBREV.search(text[max(0, m.end() - 12): m.end()]):
-            return m.start() + 1
-    return limit
+    return _SPACE.sub(" ", s)

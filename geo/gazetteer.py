@@ -17,6 +17,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,6 +33,7 @@ REQUIRED = ("id", "name", "lat", "lon")
 INDEX_FORMAT = 1
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
 ENV_CACHE = "GEO_CACHE_DIR"
+ENV_INDEX = "GEO_GAZETTEER_INDEX"  # an index built by `geo gazetteer import`, used instead of the CSVs
 
 # Feature codes of countries and dependent territories.
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
@@ -151,6 +153,8 @@ class Gazetteer:
         self.sources = tuple(sources)
         self._db = _open_readonly(index_path)
         self._places: dict[int, Place] = {}
+        # News repeats its names: most lookups are answered from memory.
+        self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
 
     @classmethod
     def load(
@@ -159,7 +163,13 @@ class Gazetteer:
         *,
         base: str | Path | None = None,
         use_env: bool = True,
+        index: str | Path | None = None,
     ) -> "Gazetteer":
+        index = index or (os.environ.get(ENV_INDEX) if use_env else None)
+        if index:  # a prebuilt index (a full GeoNames import) replaces the CSV sources
+            from .importer import open_index
+
+            return open_index(index, [*extra, *(user_gazetteers_from_env() if use_env else ())])
         sources = [Path(base) if base else shipped_gazetteer()]
         sources += [Path(p) for p in extra]
         if use_env:
@@ -171,8 +181,9 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Candidate]:
         """Every place with this name (or alternate name, or demonym), best-known first."""
         key = normalize(name)
-        if not key:
-            return []
+        return list(self._lookup(key)) if key else []
+
+    def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
         rows = self._db.execute(
             "SELECT place, kind, alias FROM names WHERE key = ? ORDER BY kind", (key,)
         ).fetchall()
@@ -184,7 +195,7 @@ class Gazetteer:
             seen.add(rowid)
             out.append(Candidate(self.place(rowid), alias, demonym=kind == DEMONYM))
         out.sort(key=lambda c: -c.place.population)
-        return out
+        return tuple(out)
 
     def has_name(self, name: str) -> bool:
         key = normalize(name)

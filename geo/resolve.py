@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+
+import numpy as np
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .excerpts import excerpt
+from .excerpts import Sentences
 from .gazetteer import COUNTRY_CODES, Gazetteer
 from .normalize import normalize
 from .types import Candidate, Mention, Place, Resolution
@@ -47,6 +49,11 @@ PARENT_WEIGHT = 6.0
 BARE_COUNTY_PENALTY = 2.0
 POP_WEIGHT = 0.5
 LOCALE_WEIGHT = 0.3
+NEAR_WEIGHT = 32.0
+NEAR_KM = 50.0
+NEAR_TOP = 8  # senses of each other name considered
+EARTH_RADIUS_KM = 6371.0088
+_AREAS = frozenset({"CONT", "RGN", "OCN", "SEA", "ADM1"})
 MAIN_NAME_BONUS = 0.75
 CITY_OVER_REGION = 2.0
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
@@ -84,14 +91,20 @@ class Resolver:
         evidence = _evidence(list(by_name.values()))
         others = max(1, len(by_name) - 1)
         parents = self._parents(text, mentions, scored)
+        nearness = _Nearness(by_name)
+        near_by_name: dict[str, list[float]] = {}
+        support_by_name: dict[str, dict[str, float]] = {}
+        sentences = Sentences(text)
         out = []
         for i, (mention, options) in enumerate(zip(mentions, scored)):
-            own = _evidence([options])
-            support = {k: (v - own.get(k, 0.0)) / others for k, v in evidence.items()}
-            for key, share in (locale or {}).items():
-                support[key] = support.get(key, 0.0) + LOCALE_WEIGHT * share
-            for s in options:
-                s.score = s.prior + self._context(s.candidate.place, support, parents.get(i))
+            key = normalize(mention.text)
+            if key not in near_by_name:
+                near_by_name[key] = nearness.of(key, options)
+                support_by_name[key] = _support(evidence, _evidence([options]), others, locale)
+            near, support = near_by_name[key], support_by_name[key]
+            for s, closeness in zip(options, near):
+                s.score = (s.prior + self._context(s.candidate.place, support, parents.get(i))
+                           + NEAR_WEIGHT * closeness)
             options.sort(key=lambda s: -s.score)
             best = options[0] if options and options[0].score >= self.min_score else None
             out.append(
@@ -100,7 +113,7 @@ class Resolver:
                     place=best.candidate.place if best else None,
                     score=round(best.score, 3) if best else 0.0,
                     candidates=tuple(replace(s.candidate, score=round(s.score, 3)) for s in options[:10]),
-                    excerpt=excerpt(text, mention.start, mention.end),
+                    excerpt=sentences.excerpt(mention.start, mention.end),
                 )
             )
         return _one_sense_per_name(out)
@@ -165,9 +178,23 @@ class Resolver:
         return out
 
 
+_CUE_PATTERNS = {
+    code: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") for code, words in CUE_WORDS.items()
+}
+
+
 def _cues(text: str, mention: Mention) -> set[str]:
     window = text[max(0, mention.start - 25): mention.start].lower() + " " + text[mention.end: mention.end + 25].lower()
-    return {code for code, words in CUE_WORDS.items() if any(re.search(rf"\b{w}\b", window) for w in words)}
+    return {code for code, pattern in _CUE_PATTERNS.items() if pattern.search(window)}
+
+
+def _support(evidence: dict[str, float], own: dict[str, float], others: int,
+             locale: dict[str, float] | None) -> dict[str, float]:
+    """Share of the document's other names (plus the source's locale) behind each key."""
+    support = {k: (v - own.get(k, 0.0)) / others for k, v in evidence.items()}
+    for key, share in (locale or {}).items():
+        support[key] = support.get(key, 0.0) + LOCALE_WEIGHT * share
+    return support
 
 
 def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
@@ -191,6 +218,57 @@ def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
                 if p.admin1 and p.feature_code not in COUNTRY_CODES:
                     totals[f"{p.country_code}.{p.admin1}"] += w / norm
     return totals
+
+
+class _Nearness:
+    """How close each candidate lies to the places the document's other names may be.
+
+    Places in one story cluster: "Edmonton" next to "Enfield" is the London district, not
+    the Canadian city. For each other name, take its likeliest nearby sense (prior
+    probability times exp(-distance / NEAR_KM)); a candidate's nearness is the mean of that
+    over the other names. Countries, continents and seas have no meaningful point here and
+    neither give nor get nearness.
+    """
+
+    def __init__(self, by_name: dict[str, list[_Scored]]):
+        self.names: list[str] = []
+        rows: list[tuple[int, float, float, float]] = []
+        for name, options in by_name.items():
+            located = [s for s in options if _pointlike(s.candidate.place)]
+            if not located:
+                continue
+            top = max(s.prior for s in options)
+            norm = sum(math.exp(s.prior - top) for s in options)
+            index = len(self.names)
+            self.names.append(name)
+            for s in sorted(located, key=lambda s: -s.prior)[:NEAR_TOP]:
+                p = s.candidate.place
+                rows.append((index, math.exp(s.prior - top) / norm, p.lat, p.lon))
+        table = np.array(rows, dtype=float).reshape(-1, 4)
+        self.owner = table[:, 0].astype(int)
+        self.starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
+        self.weight = table[:, 1]
+        self.lat, self.lon = np.radians(table[:, 2]), np.radians(table[:, 3])
+
+    def of(self, name: str, options: list[_Scored]) -> list[float]:
+        others = len(self.names) - (name in self.names)
+        if others <= 0 or not options:
+            return [0.0] * len(options)
+        pointlike = [_pointlike(s.candidate.place) for s in options]
+        lat = np.radians([s.candidate.place.lat for s in options])[:, None]
+        lon = np.radians([s.candidate.place.lon for s in options])[:, None]
+        a = np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        closeness = self.weight * np.exp(-km / NEAR_KM)
+        if name in self.names:
+            closeness[:, self.owner == self.names.index(name)] = 0.0
+        # Rows are grouped by name: the best sense of each other name, summed over names.
+        best = np.maximum.reduceat(closeness, self.starts, axis=1).sum(axis=1) / others
+        return [float(b) if ok else 0.0 for b, ok in zip(best, pointlike)]
+
+
+def _pointlike(place: Place) -> bool:
+    return place.feature_code not in COUNTRY_CODES and place.feature_code not in _AREAS
 
 
 def _one_sense_per_name(resolutions: list[Resolution]) -> list[Resolution]:
