@@ -52,12 +52,39 @@ def build_parser() -> argparse.ArgumentParser:
     def inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("inputs", nargs="+", metavar="INPUT",
                        help="text file (may hold several articles), folder, '-' for stdin, or .jsonl")
+        p.add_argument("--input-format", choices=("auto", "text", "html", "markdown"), default="auto",
+                       help="how to read inputs other than .jsonl (default: auto, by suffix: "
+                            ".html/.htm HTML, .md Markdown, else text)")
+        p.add_argument("--on-error", choices=("fail", "skip"), default="fail",
+                       help="fail: stop at the first unreadable input or JSONL line (default); "
+                            "skip: report it on stderr, give it an output record with an "
+                            "\"error\" field, and go on")
         gazetteer_option(p)
+        geocoder_option(p)
+        p.add_argument("--workers", type=int, metavar="N",
+                       help="processes that parse in parallel (default: all cores; 1: this "
+                            "process only); output keeps the input order")
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress bar (it shows only on a terminal, for long runs)")
 
     p = command("map", cmd_map, "Draw an interactive map of the places the inputs mention.")
     inputs(p)
     p.add_argument("-o", "--output", type=Path, default=DEFAULT_MAP,
-                   help=f"map file to write (default: {DEFAULT_MAP})")
+                   help=f"map file to write (default: {DEFAULT_MAP}); a .png, .svg or .pdf "
+                        "name draws a static map for reports instead")
+    p.add_argument("--title", help="title shown on the map")
+    p.add_argument("--tiles", default="OpenStreetMap",
+                   help="base map: any xyzservices provider name, e.g. CartoDB.Positron")
+    p.add_argument("--cluster", action=argparse.BooleanOptionalAction, default=True,
+                   help="cluster markers when zoomed out (default: on)")
+    p.add_argument("--min-mentions", type=int, default=1, metavar="N",
+                   help="only places mentioned at least N times")
+    p.add_argument("--demonyms", action=argparse.BooleanOptionalAction, default=True,
+                   help="show places mentioned only as a demonym (\"Syrian\") (default: on)")
+    p.add_argument("--self-contained", action="store_true",
+                   help="inline every script and style, so the map works offline")
+    p.add_argument("--embed", action="store_true",
+                   help="also write OUTPUT.embed.html, a snippet to paste into a report")
 
     p = command("extract", cmd_extract, "Write the mentions and their places as JSONL, GeoJSON or CSV.")
     inputs(p)
@@ -70,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", default="", help="text the name appeared in, to rank by")
     p.add_argument("-n", "--limit", type=int, default=5, help="candidates to show (default: 5)")
     gazetteer_option(p)
+    geocoder_option(p)
 
     p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML).")
     p.add_argument("corpora", nargs="+", metavar="CORPUS.xml", type=Path)
@@ -77,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="resolution: gold spans given; e2e: geo finds the spans (default: both)")
     p.add_argument("--errors", type=Path, metavar="FILE",
                    help="write every miss as JSONL, for error analysis")
+    p.add_argument("--demonyms", choices=("auto", "yes", "no"), default="auto",
+                   help="count demonyms (\"Syrian\") as mentions: auto follows each corpus's "
+                        "annotation convention (LGL, TR-News: yes; GeoVirus: no)")
     gazetteer_option(p)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
@@ -89,6 +120,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--limit", type=int, default=20)
     p.set_defaults(func=cmd_gazetteer_search)
     gazetteer_option(p)
+    p = gsub.add_parser("coverage", help="name and oracle recall of the gazetteer on annotated corpora")
+    p.add_argument("corpora", nargs="+", metavar="CORPUS.xml", type=Path)
+    p.add_argument("--top", type=int, default=20, metavar="N", help="misses to list per corpus (default: 20)")
+    p.set_defaults(func=cmd_gazetteer_coverage)
+    gazetteer_option(p)
+    p = gsub.add_parser("import", help="build an index from a GeoNames dump (allCountries.txt or .zip)")
+    p.add_argument("source", type=Path, metavar="DUMP", help="GeoNames allCountries/citiesN .txt or .zip")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+                   help="index to write (default: DUMP's name in the geo cache folder)")
+    p.add_argument("--gazetteer", action="append", default=[], type=Path, metavar="PATH",
+                   help="gazetteer CSV applied on top of the dump (repeatable; the shipped "
+                        "gazetteer.csv always comes first unless --geonames-only)")
+    p.add_argument("--geonames-only", action="store_true", help="leave out the shipped gazetteer.csv")
+    p.add_argument("--classes", metavar="LETTERS",
+                   help="keep only these GeoNames feature classes, e.g. AP (default: all)")
+    p.set_defaults(func=cmd_gazetteer_import)
     return parser
 
 
@@ -96,30 +143,76 @@ def gazetteer_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gazetteer", action="append", default=[], type=Path, metavar="PATH",
                    help="extra gazetteer CSV that adds or overrides places (repeatable; "
                         "also $GEO_GAZETTEER)")
+    p.add_argument("--gazetteer-index", type=Path, metavar="PATH",
+                   help="use this index from `geo gazetteer import` instead of the shipped "
+                        "gazetteer (also $GEO_GAZETTEER_INDEX)")
+
+
+def geocoder_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--geocoder", metavar="SERVICE",
+                   help="ask this online geocoder (nominatim, or any geopy service) about names "
+                        "the gazetteer lacks; off by default: geo stays offline")
+    p.add_argument("--geocoder-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="option for the geopy geocoder, e.g. api_key=..., domain=host:port (repeatable)")
+    p.add_argument("--geocoder-delay", type=float, default=1.0, metavar="SECONDS",
+                   help="at least this long between requests (default: 1, Nominatim's policy)")
 
 
 # -- commands --------------------------------------------------------------------------
 
 
+def load_gazetteer(args: argparse.Namespace):
+    from .gazetteer import Gazetteer
+
+    return Gazetteer.load(args.gazetteer, index=getattr(args, "gazetteer_index", None))
+
+
 def parser_for(args: argparse.Namespace):
     from .pipeline import Geoparser
 
-    return Geoparser(gazetteers=args.gazetteer)
+    gazetteer = load_gazetteer(args)
+    resolver = None
+    if getattr(args, "geocoder", None):  # opt-in: the only way geo goes online
+        from .geocoders import Fallback, Geocoder, parse_options
+        from .resolve import Resolver
+
+        geocoder = Geocoder(args.geocoder, parse_options(args.geocoder_option),
+                            min_delay_seconds=args.geocoder_delay)
+        resolver = Resolver(Fallback(gazetteer, geocoder))
+    return Geoparser(gazetteer, resolver=resolver)
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
     from .read import read_inputs
 
-    return parser_for(args).parse_many(read_inputs(args.inputs))
+    from .parallel import parse_parallel
+    from .progress import progress, wanted
+
+    documents = read_inputs(args.inputs, input_format=args.input_format, on_error=args.on_error)
+    # An online geocoder keeps to its rate limit only in one process.
+    workers = 1 if getattr(args, "geocoder", None) else args.workers
+    if workers is not None and workers < 1:
+        raise GeoError(f"--workers must be at least 1, not {workers}")
+    results = parse_parallel(documents, workers=workers, geoparser=parser_for(args), on_error=args.on_error)
+    for result in progress(results, enabled=wanted(quiet=args.quiet)):
+        if result.error:
+            print(f"geo: skipped: {' '.join(result.error.split())}", file=sys.stderr)
+        yield result
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .render import build_map, save_map
+    from .render import STATIC_SUFFIXES, build_map, save_map, save_static_map
 
     results = list(parse_inputs(args))
     places = {r.place.id for res in results for r in res.resolutions if r.place}
-    m = build_map(results)
-    for path in save_map(m, args.output):
+    shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
+    if args.output.suffix.lower() in STATIC_SUFFIXES:
+        paths = [save_static_map(results, args.output, title=args.title, **shown)]
+    else:
+        m = build_map(results, title=args.title, tiles=args.tiles, cluster=args.cluster,
+                      self_contained=args.self_contained, **shown)
+        paths = save_map(m, args.output, embed=args.embed)
+    for path in paths:
         print(f"wrote {path} ({len(places)} places from {len(results)} documents)", file=sys.stderr)
     return 0
 
@@ -157,13 +250,15 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .corpora import corpus_name, read_corpus
+    from .corpora import COUNTS_DEMONYMS, corpus_name, read_corpus
     from .evaluate import evaluate, format_table, write_errors
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     geoparser = parser_for(args)
     reports, errors = {}, []
     for name, docs in corpora:
+        demonyms = COUNTS_DEMONYMS[name] if args.demonyms == "auto" else args.demonyms == "yes"
+        geoparser.recognizer.demonyms = demonyms
         report = evaluate(docs, geoparser.parse, mode=args.mode)
         reports[name] = report
         errors += report.errors
@@ -175,21 +270,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_info(args: argparse.Namespace) -> int:
-    from .gazetteer import Gazetteer
-
-    print(json.dumps(Gazetteer.load(args.gazetteer).stats(), indent=2, ensure_ascii=False))
+    print(json.dumps(load_gazetteer(args).stats(), indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_gazetteer_search(args: argparse.Namespace) -> int:
-    from .gazetteer import Gazetteer
-
-    candidates = Gazetteer.load(args.gazetteer).candidates(args.name)
+    candidates = load_gazetteer(args).candidates(args.name)
     if not candidates:
         print(f"no gazetteer entry for {args.name!r}", file=sys.stderr)
         return 1
     for c in candidates[: args.limit]:
         print_candidate(c)
+    return 0
+
+
+def cmd_gazetteer_coverage(args: argparse.Namespace) -> int:
+    from .corpora import corpus_name, read_corpus
+    from .coverage import coverage, format_table
+
+    corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
+    gazetteer = load_gazetteer(args)
+    reports = {}
+    for name, docs in corpora:
+        key, n = name, 1
+        while key in reports:  # two files of one corpus: keep both rows
+            n += 1
+            key = f"{name} ({n})"
+        reports[key] = coverage(docs, gazetteer)
+    print(format_table(reports, top=args.top), end="")
+    return 0
+
+
+def cmd_gazetteer_import(args: argparse.Namespace) -> int:
+    from .gazetteer import shipped_gazetteer
+    from .importer import import_geonames
+
+    csvs = ([] if args.geonames_only else [shipped_gazetteer()]) + list(args.gazetteer)
+    r = import_geonames(args.source, args.output, gazetteers=csvs, feature_classes=args.classes)
+    print(f"wrote {r.output}: {r.places:,} places, {r.names:,} names from {r.kept:,} of "
+          f"{r.rows:,} GeoNames rows in {r.seconds:.0f} s ({r.rows_per_second:,.0f} rows/s)\n"
+          f"use it with --gazetteer-index {r.output} or GEO_GAZETTEER_INDEX={r.output}",
+          file=sys.stderr)
     return 0
 
 
