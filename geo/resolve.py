@@ -48,6 +48,7 @@ ADMIN1_WEIGHT = 16.0
 PARENT_WEIGHT = 6.0
 BARE_COUNTY_PENALTY = 2.0
 POP_WEIGHT = 0.5
+ONLINE_PRIOR = 1.0
 LOCALE_WEIGHT = 0.3
 NEAR_WEIGHT = 32.0
 NEAR_KM = 50.0
@@ -135,6 +136,8 @@ class Resolver:
                 prior += MAIN_NAME_BONUS
             if c.demonym:
                 prior += 1.0
+            if p.source.startswith("geopy:"):
+                prior += ONLINE_PRIOR  # the user asked the online geocoder for this name
             if p.feature_code in cues:
                 prior += 3.0
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
