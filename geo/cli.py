@@ -259,7 +259,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for name, docs in corpora:
         demonyms = COUNTS_DEMONYMS[name] if args.demonyms == "auto" else args.demonyms == "yes"
         geoparser.recognizer.demonyms = demonyms
-        report = evaluate(docs, geoparser.parse, mode=args.mode)
+        report = evaluate(docs, geoparser.parse, mode=args.mode, reset=geoparser.forget_sources)
         reports[name] = report
         errors += report.errors
     print(format_table(reports), end="")

@@ -97,8 +97,17 @@ class EvalReport:
         return calls / self.seconds if self.seconds > 0 and calls else None
 
 
-def evaluate(docs: Sequence[GoldDocument], parse: Parser, *, mode: str = "both") -> EvalReport:
+def evaluate(
+    docs: Sequence[GoldDocument],
+    parse: Parser,
+    *,
+    mode: str = "both",
+    reset: Callable[[], None] | None = None,
+) -> EvalReport:
     """Run `parse` over `docs` in `mode` ("resolution", "e2e" or "both") and score it.
+
+    `reset` is called before each setting, so that a parser that learns as it reads (geo's
+    source locales) starts each setting afresh instead of re-reading documents it has seen.
 
     An exception from `parse` propagates (a crash is a bug to fix, not a score), with a note
     naming the document; a `ParseResult.error` is counted, recorded and scored as "found
@@ -112,10 +121,11 @@ def evaluate(docs: Sequence[GoldDocument], parse: Parser, *, mode: str = "both")
         n_gold=len(golds),
         n_gold_with_point=sum(t.has_point for t in golds),
     )
-    if mode in ("resolution", "both"):
-        _run_resolution(docs, parse, report)
-    if mode in ("e2e", "both"):
-        _run_e2e(docs, parse, report)
+    for setting, run in (("resolution", _run_resolution), ("e2e", _run_e2e)):
+        if mode in (setting, "both"):
+            if reset is not None:
+                reset()
+            run(docs, parse, report)
     return report
 
 

@@ -79,6 +79,10 @@ class Geoparser:
             message = " ".join(f"{type(exc).__name__}: {exc}".split())
             return ParseResult(doc, error=f"{where}document {doc.id}: {message}")
 
+    def forget_sources(self) -> None:
+        """Drop what was learnt about the sources' locales (see `geo.locale`)."""
+        self.locales = SourceLocales()
+
     def rank(self, name: str, context: str = "") -> list[Candidate]:
         """Candidates for one name, best first, scored as if it stood in `context`."""
         text = f"{name}\n{context}" if context else name
