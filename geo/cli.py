@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demonyms", choices=("auto", "yes", "no"), default="auto",
                    help="count demonyms (\"Syrian\") as mentions: auto follows each corpus's "
                         "annotation convention (LGL, TR-News: yes; GeoVirus: no)")
+    p.add_argument("--org-places", choices=("auto", "yes", "no"), default="auto",
+                   help="count places that open organisation names (\"Buffalo Public "
+                        "Schools\"): auto follows each corpus (LGL, TR-News: yes; GeoVirus: no)")
     gazetteer_option(p)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
@@ -250,15 +253,18 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .corpora import COUNTS_DEMONYMS, corpus_name, read_corpus
+    from .corpora import CONVENTIONS, corpus_name, read_corpus
     from .evaluate import evaluate, format_table, write_errors
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     geoparser = parser_for(args)
     reports, errors = {}, []
     for name, docs in corpora:
-        demonyms = COUNTS_DEMONYMS[name] if args.demonyms == "auto" else args.demonyms == "yes"
-        geoparser.recognizer.demonyms = demonyms
+        convention = CONVENTIONS[name]
+        recognizer = geoparser.recognizer
+        recognizer.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
+        recognizer.org_places = (convention.org_places if args.org_places == "auto"
+                                 else args.org_places == "yes")
         report = evaluate(docs, geoparser.parse, mode=args.mode, reset=geoparser.forget_sources)
         reports[name] = report
         errors += report.errors

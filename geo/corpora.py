@@ -35,9 +35,23 @@ log = logging.getLogger(__name__)
 LGL = "LGL"
 TR_NEWS = "TR-News"
 GEOVIRUS = "GeoVirus"
-# Annotation conventions: LGL and TR-News annotate demonyms ("Turkish", "American") as
-# toponyms of their country; GeoVirus annotates place names only (Gritta et al. 2018).
-COUNTS_DEMONYMS = {LGL: True, TR_NEWS: True, GEOVIRUS: False}
+
+
+@dataclass(frozen=True)
+class Convention:
+    """What a corpus's annotators counted as a toponym, beyond plain place names."""
+
+    demonyms: bool  # "Turkish", "American" as toponyms of their country
+    org_places: bool  # the place that opens an organisation's name: "Paris Police Department"
+
+
+# LGL and TR-News annotate demonyms and places inside organisation names; GeoVirus
+# annotates place names standing alone (Gritta et al. 2018).
+CONVENTIONS = {
+    LGL: Convention(demonyms=True, org_places=True),
+    TR_NEWS: Convention(demonyms=True, org_places=True),
+    GEOVIRUS: Convention(demonyms=False, org_places=False),
+}
 
 ANCHOR_WINDOW = 8
 """How far (characters) either side of the expected offset `anchor` looks for the phrase.

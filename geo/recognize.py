@@ -46,6 +46,8 @@ INSTITUTION_WORDS = {
     "chamber", "regional", "area", "district", "memorial", "general", "medical", "state",
     "parks", "planning", "water", "housing", "historical", "transit", "airport",
 }
+# "West Nile virus", "Marburg fever", "Lyme disease": a place in a disease's name is no mention.
+_DISEASE = re.compile(r"\s+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
 # Where an abbreviation is a place: "Paris, Tex.", "Sen. Byron Dorgan, D-N.D.".
 _PARENT_SLOT = re.compile(r"(?:, |\b[DRI]-)$")
 # "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...": a dateline.
@@ -74,13 +76,22 @@ def load_model() -> "Language":
 
 
 class Recognizer:
-    """`demonyms=False` leaves out "Syrian"-style mentions, for readers (and corpora) that
-    count only names of places."""
+    """`demonyms=False` leaves out "Syrian"-style mentions, and `org_places=False` the places
+    that open an organisation's name ("Buffalo Public Schools"), for readers (and corpora)
+    that count only names of places standing alone."""
 
-    def __init__(self, gazetteer: Gazetteer, nlp: "Language | None" = None, *, demonyms: bool = True):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        nlp: "Language | None" = None,
+        *,
+        demonyms: bool = True,
+        org_places: bool = True,
+    ):
         self.gazetteer = gazetteer
         self._nlp = nlp
         self.demonyms = demonyms
+        self.org_places = org_places
 
     @cached_property
     def nlp(self) -> "Language":
@@ -96,10 +107,13 @@ class Recognizer:
     def mentions(self, doc: "Doc") -> list[Mention]:
         text = doc.text
         model = [s for s in self._model_spans(doc) if not _generic(text[s.start:s.end])]
-        found = list(self._datelines(text)) + list(self._org_places(doc)) + list(self._capitalised_runs(doc))
+        found = list(self._datelines(text)) + list(self._capitalised_runs(doc))
+        if self.org_places:
+            found += self._org_places(doc)
         return [
             Mention(s.start, s.end, text[s.start:s.end], s.label, s.demonym)
             for s in merge(model, found)
+            if not _DISEASE.match(text, s.end)
         ]
 
     def _model_spans(self, doc: "Doc") -> Iterator[Span]:
