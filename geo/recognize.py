@@ -38,6 +38,14 @@ GENERIC_WORDS = {
     "village", "town", "borough", "township", "parish", "harbor", "harbour", "island", "lake",
     "river", "park", "hill", "hills", "heights", "square", "station", "bay", "beach", "coast",
 }
+# Words after which a capitalised name is a place when a gazetteer knows it ("in Esperance").
+LOCATIVE_WORDS = {"in", "at", "near", "from", "outside", "across", "around", "towards", "toward"}
+# "the town of X", "villages of X and Y".
+PLACE_NOUNS = {
+    "town", "towns", "city", "cities", "village", "villages", "community", "communities",
+    "district", "districts", "province", "provinces", "region", "county", "counties", "state",
+    "suburb", "suburbs", "hamlet", "capital", "municipality", "island", "islands", "port",
+}
 # Words that follow a place name at the start of an organisation's name.
 INSTITUTION_WORDS = {
     "police", "department", "county", "city", "council", "university", "college", "school",
@@ -166,23 +174,35 @@ class Recognizer:
                     break
 
     def _capitalised_runs(self, doc: "Doc") -> Iterator[Span]:
-        """Capitalised token runs outside names of people, works, laws and events that name a
-        notable place (a country, a first-level region, a capital, a sea, ...)."""
-        blocked: set[int] = set()
+        """Capitalised token runs the model left out that name a place: any notable place (a
+        country, a first-level region, a capital, a sea, ...), and any town or region where
+        the words say a place comes ("in Esperance", "villages of Maliuc and Caraorman")."""
+        names: set[int] = set()  # tokens of people's names: no place unless after "in"
+        other: set[int] = set()  # tokens of dates, works, laws, events: never a place
         for ent in doc.ents:
-            if ent.label_ in BLOCKING_LABELS:
-                blocked.update(range(ent.start, ent.end))
+            if ent.label_ == "PERSON":
+                names.update(range(ent.start, ent.end))
+            elif ent.label_ in BLOCKING_LABELS:
+                other.update(range(ent.start, ent.end))
         tokens = list(doc)
-        i = 0
+        i, last_end = 0, -1
         while i < len(tokens):
-            match = self._longest_notable(doc, tokens, i, blocked)
+            locative = i > 0 and (
+                tokens[i - 1].lower_ in LOCATIVE_WORDS
+                or (tokens[i - 1].text in (",", "and", "or") and last_end == i - 1)
+                or (i > 1 and tokens[i - 1].lower_ == "of" and tokens[i - 2].lower_ in PLACE_NOUNS)
+            )
+            match = self._longest_place(doc, tokens, i, other if locative else other | names, locative)
             if match:
                 yield Span(match[0], match[1], "GAZ")
                 i += match[2]
+                last_end = i
             else:
                 i += 1
 
-    def _longest_notable(self, doc: "Doc", tokens: list, i: int, blocked: set[int]) -> tuple[int, int, int] | None:
+    def _longest_place(
+        self, doc: "Doc", tokens: list, i: int, blocked: set[int], locative: bool
+    ) -> tuple[int, int, int] | None:
         first = tokens[i]
         if not _capitalised(first.text) or i in blocked or first.is_stop:
             return None
@@ -197,7 +217,7 @@ class Recognizer:
                 continue  # "Ms." is a title; "Paris, Tex." and "D-N.D." make places of abbreviations
             if n == 1 and not after_parent and (first.pos_ != "PROPN" or _generic(name)):
                 continue
-            if self._notable(name):
+            if self._notable(name) or (locative and self._populated(name)):
                 return start, end, n
         return None
 
