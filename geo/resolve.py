@@ -49,6 +49,7 @@ PARENT_WEIGHT = 6.0
 BARE_COUNTY_PENALTY = 2.0
 POP_WEIGHT = 0.5
 ONLINE_PRIOR = 1.0
+TOWN_NAMED_LIKE_COUNTRY = 3.0
 LOCALE_WEIGHT = 0.3
 NEAR_WEIGHT = 32.0
 NEAR_KM = 50.0
@@ -127,6 +128,8 @@ class Resolver:
         # Regions named after their capital: a bare "Vienna", "Tulcea" or "Damascus" is the city.
         regions = {(c.place.country_code, c.place.admin1) for c in candidates
                    if c.place.feature_code == "ADM1"}
+        # A town named after a country ("Russia", New York) almost never is what news means.
+        country_named = any(c.place.feature_code in COUNTRY_CODES and not c.demonym for c in candidates)
         out = []
         for c in candidates:
             p = c.place
@@ -140,6 +143,8 @@ class Resolver:
                 prior += ONLINE_PRIOR  # the user asked the online geocoder for this name
             if p.feature_code in cues:
                 prior += 3.0
+            if country_named and p.feature_class == "P":
+                prior -= TOWN_NAMED_LIKE_COUNTRY
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
                 prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
             if (p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions) or (
