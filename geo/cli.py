@@ -243,13 +243,7 @@ def output_stream(path: Path | None) -> Iterator[IO[str]]:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    candidates = parser_for(args).rank(args.name, args.context)
-    if not candidates:
-        print(f"no gazetteer entry for {args.name!r}", file=sys.stderr)
-        return 1
-    for c in candidates[: args.limit]:
-        print_candidate(c)
-    return 0
+    return print_candidates(args.name, parser_for(args).rank(args.name, args.context), args.limit)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -281,13 +275,7 @@ def cmd_gazetteer_info(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_search(args: argparse.Namespace) -> int:
-    candidates = load_gazetteer(args).candidates(args.name)
-    if not candidates:
-        print(f"no gazetteer entry for {args.name!r}", file=sys.stderr)
-        return 1
-    for c in candidates[: args.limit]:
-        print_candidate(c)
-    return 0
+    return print_candidates(args.name, load_gazetteer(args).candidates(args.name), args.limit)
 
 
 def cmd_gazetteer_coverage(args: argparse.Namespace) -> int:
@@ -317,6 +305,16 @@ def cmd_gazetteer_import(args: argparse.Namespace) -> int:
           f"{r.rows:,} GeoNames rows in {r.seconds:.0f} s ({r.rows_per_second:,.0f} rows/s)\n"
           f"use it with --gazetteer-index {r.output} or GEO_GAZETTEER_INDEX={r.output}",
           file=sys.stderr)
+    return 0
+
+
+def print_candidates(name: str, candidates: list, limit: int) -> int:
+    """One JSON line per candidate; exit code 1 when there is none."""
+    if not candidates:
+        print(f"no gazetteer entry for {name!r}", file=sys.stderr)
+        return 1
+    for c in candidates[:limit]:
+        print_candidate(c)
     return 0
 
 

@@ -326,20 +326,19 @@ def build_index(sources: Sequence[Path], path: Path, key: str) -> None:
         raise
 
 
+SCHEMA = """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE places (
+        rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, lat REAL, lon REAL,
+        feature_class TEXT, feature_code TEXT, country_code TEXT, admin1 TEXT,
+        admin2 TEXT, population INTEGER, source TEXT);
+    CREATE TABLE names (key TEXT, place INTEGER, kind INTEGER, alias TEXT,
+        PRIMARY KEY (key, place, kind)) WITHOUT ROWID;
+"""
+
+
 def _fill(db: sqlite3.Connection, sources: Sequence[Path], key: str) -> None:
-    db.executescript(
-        """
-        PRAGMA journal_mode = OFF;
-        PRAGMA synchronous = OFF;
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE places (
-            rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, lat REAL, lon REAL,
-            feature_class TEXT, feature_code TEXT, country_code TEXT, admin1 TEXT,
-            admin2 TEXT, population INTEGER, source TEXT);
-        CREATE TABLE names (key TEXT, place INTEGER, kind INTEGER, alias TEXT,
-            PRIMARY KEY (key, place, kind)) WITHOUT ROWID;
-        """
-    )
+    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
     rows: dict[str, Row] = {}  # later sources override earlier ones by id
     for source in sources:
         for row in read_rows(source):

@@ -40,8 +40,8 @@ from typing import IO
 
 from .errors import GazetteerError, located
 from .gazetteer import (
-    ALT, DEMONYM, INDEX_FORMAT, NAME, Gazetteer, Row, _open_readonly, fingerprint, read_rows,
-    shipped_gazetteer,
+    ALT, DEMONYM, INDEX_FORMAT, NAME, SCHEMA, Gazetteer, Row, _open_readonly, fingerprint,
+    read_rows, shipped_gazetteer,
 )
 from .normalize import normalize
 from .types import Place
@@ -61,17 +61,6 @@ PAGE_CACHE_KB = 64 * 1024  # SQLite page cache (and sorter memory) while importi
 _NOT_LATIN = re.compile(
     "[^\u0000-\u036f\u1e00-\u1eff\u2000-\u206f\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f\ufb00-\ufb06]"
 )
-
-SCHEMA = """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-    CREATE TABLE places (
-        rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, lat REAL, lon REAL,
-        feature_class TEXT, feature_code TEXT, country_code TEXT, admin1 TEXT,
-        admin2 TEXT, population INTEGER, source TEXT);
-    CREATE TABLE names (key TEXT, place INTEGER, kind INTEGER, alias TEXT,
-        PRIMARY KEY (key, place, kind)) WITHOUT ROWID;
-"""
-"""The schema of `geo.gazetteer._fill`; tests/test_importer.py checks the two agree."""
 
 
 def is_latin(name: str) -> bool:
