@@ -10,10 +10,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from .errors import GeoError
+from .types import ParseResult
 
 DEFAULT_MAP = Path("output") / "map.html"
 EXIT_ERROR = 2
@@ -186,10 +188,9 @@ def parser_for(args: argparse.Namespace):
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
-    from .read import read_inputs
-
     from .parallel import parse_parallel
     from .progress import progress, wanted
+    from .read import read_inputs
 
     documents = read_inputs(args.inputs, input_format=args.input_format, on_error=args.on_error)
     # An online geocoder keeps to its rate limit only in one process.
@@ -206,7 +207,7 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 def cmd_map(args: argparse.Namespace) -> int:
     from .render import STATIC_SUFFIXES, build_map, save_map, save_static_map
 
-    results = list(parse_inputs(args))
+    results = [_without_text(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
     shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
     if args.output.suffix.lower() in STATIC_SUFFIXES:
@@ -218,6 +219,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"wrote {path} ({len(places)} places from {len(results)} documents)", file=sys.stderr)
     return 0
+
+
+def _without_text(result: ParseResult) -> ParseResult:
+    """A map needs the excerpts, not whole articles: drop the text to keep memory small."""
+    if any(r.excerpt is None for r in result.resolutions):
+        return result
+    return replace(result, document=replace(result.document, text=""))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

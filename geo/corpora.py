@@ -23,10 +23,10 @@ from __future__ import annotations
 import logging
 import os
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.parsers import expat
 
 from geo.errors import InputError, located
 

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.corpora import GoldDocument, GoldToponym
 from geo.atomic import atomic_write
+from geo.corpora import GoldDocument, GoldToponym
 from geo.metrics import (
     ACC_KM,
     UNRESOLVED_KM,

@@ -40,8 +40,17 @@ from typing import IO
 
 from .errors import GazetteerError, located
 from .gazetteer import (
-    ALT, DEMONYM, INDEX_FORMAT, NAME, SCHEMA, Gazetteer, Row, _open_readonly, fingerprint,
-    read_rows, shipped_gazetteer,
+    ALT,
+    DEMONYM,
+    INDEX_FORMAT,
+    NAME,
+    SCHEMA,
+    Gazetteer,
+    Row,
+    _open_readonly,
+    fingerprint,
+    read_rows,
+    shipped_gazetteer,
 )
 from .normalize import normalize
 from .types import Place

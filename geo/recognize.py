@@ -54,6 +54,7 @@ INSTITUTION_WORDS = {
     "chamber", "regional", "area", "district", "memorial", "general", "medical", "state",
     "parks", "planning", "water", "housing", "historical", "transit", "airport",
 }
+_SYMBOL_RUN = re.compile(r"[^\w\s]{64,}")
 # "West Nile virus", "Marburg fever", "Lyme disease": a place in a disease's name is no mention.
 _DISEASE = re.compile(r"\s+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
 # Where an abbreviation is a place: "Paris, Tex.", "Sen. Byron Dorgan, D-N.D.".
@@ -106,10 +107,10 @@ class Recognizer:
         return self._nlp or load_model()
 
     def recognize(self, text: str) -> list[Mention]:
-        return self.mentions(self.nlp(text))
+        return next(self.recognize_many([text]))
 
     def recognize_many(self, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[list[Mention]]:
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+        for doc in self.nlp.pipe(map(_calm, texts), batch_size=batch_size):
             yield self.mentions(doc)
 
     def mentions(self, doc: "Doc") -> list[Mention]:
@@ -240,6 +241,12 @@ class Recognizer:
             c.place.feature_code in NOTABLE_CODES and not c.demonym
             for c in self.gazetteer.candidates(name)
         )
+
+
+def _calm(text: str) -> str:
+    """Blank out long runs of symbols ("!!!!...", emoji walls): spaCy's tokenizer slows down
+    quadratically on them, and they hold no place names. Same length, so offsets hold."""
+    return _SYMBOL_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 def _capitalised(word: str) -> bool:

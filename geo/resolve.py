@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-
-import numpy as np
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from .excerpts import Sentences
 from .gazetteer import COUNTRY_CODES, Gazetteer
