@@ -7,6 +7,7 @@ no network (only the basemap tiles fail, and the country outlines stand in for t
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,11 @@ import pytest
 from geo.render import build_map, save_map
 from geo.types import Document, Excerpt, Mention, ParseResult, Place, Resolution
 
+from conftest import EXAMPLE
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).resolve().parent.parent / "output" / "test-map.png"
+EXAMPLE_SCREENSHOT = SCREENSHOT.with_name("example-map.png")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -47,36 +51,49 @@ def article(i: int, place: Place) -> ParseResult:
 
 
 @pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
-    """A fresh-profile chromium page on the saved map, with the network cut off."""
+def playwright():
+    with sync_api.sync_playwright() as pw:  # one per module: Playwright's sync API does not nest
+        yield pw
+
+
+@contextmanager
+def offline_page(pw, path: Path, tmp: Path):
+    """A fresh-profile chromium page on a saved map, with the network cut off."""
+    context = pw.chromium.launch_persistent_context(
+        str(tmp / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1200, "height": 800},
+    )
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda msg: errors.append(f"{msg.text} @ {msg.location.get('url')}")
+            if msg.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster")
+    try:
+        yield page, errors, blocked
+    finally:
+        context.close()
+        shutil.rmtree(tmp / "profile", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser_page(playwright, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     m = build_map([article(i, p) for i, p in enumerate(PLACES)], title="Offline test", self_contained=True)
     (path,) = save_map(m, tmp / "map.html")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1200, "height": 800},
-        )
-        blocked: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.on("console", lambda msg: errors.append(f"{msg.text} @ {msg.location.get('url')}")
-                if msg.type == "error" else None)
-        page.goto(path.as_uri())
-        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
-        yield page, errors, blocked
-        context.close()
-    shutil.rmtree(tmp / "profile", ignore_errors=True)
+    with offline_page(playwright, path, tmp) as opened:
+        yield opened
 
 
 def _tile_failure(message: str, blocked: list[str]) -> bool:
@@ -142,3 +159,31 @@ def test_search_box_finds_a_place(browser_page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('.leaflet-popup-content')].some(p => p.innerText.includes('Paris'))"
     )
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="shared example not present")
+def test_the_example_map_renders_offline(playwright, geoparser, tmp_path):
+    """The worked example, self-contained: clusters or markers, layers, legend, a popup with
+    its excerpt, and no console error; the screenshot stays in output/ for people to look at."""
+    from geo.read import read_inputs
+
+    results = list(geoparser.parse_many(read_inputs([EXAMPLE])))
+    (path,) = save_map(build_map(results, title="Example", self_contained=True), tmp_path / "map.html")
+    with offline_page(playwright, path, tmp_path) as (page, errors, blocked):
+        assert [e for e in errors if not _tile_failure(e, blocked)] == []
+        assert page.locator(".leaflet-control-layers").count() == 1
+        assert page.locator(".geo-legend").count() == 1
+        tartus = next(r.place for res in results for r in res.resolutions if r.mention.text == "Tartous")
+        page.evaluate(
+            """([lat, lon]) => {
+                const map = Object.values(window).find(v => v instanceof L.Map);
+                map.setView([lat, lon], 12, {animate: false});
+            }""",
+            [tartus.lat, tartus.lon],
+        )
+        click_place(page, tartus)
+        popup = page.locator(".leaflet-popup-content", has_text="Tartous")
+        popup.wait_for()
+        assert popup.locator("mark", has_text="Tartous").count() >= 1
+        page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity == 1")
+        page.screenshot(path=str(EXAMPLE_SCREENSHOT))
