@@ -22,9 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Feature codes notable enough that a bare capitalised match is taken as a place.
-NOTABLE_CODES = {
-    "PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR", "ADM1", "CONT", "RGN", "OCN", "SEA",
-    "GULF", "MTS", "DSRT", "PPLC", "AIRB", "NVB", "PSTB", "STM", "PEN", "ISLS", "ISL",
+NOTABLE_CODES = COUNTRY_CODES | {
+    "ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", "DSRT", "PPLC", "AIRB", "NVB", "PSTB",
+    "STM", "PEN", "ISLS", "ISL",
 }
 MAX_NGRAM = 4
 # Entities whose words are not places even when a gazetteer has them ("Georgia Brown").
