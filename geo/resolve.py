@@ -1,11 +1,12 @@
 """Mentions -> places: rank each mention's gazetteer candidates by what the document says.
 
 Retrieve, then rank, in two passes. The first pass scores candidates on priors alone
-(feature type, population, whether the alias is the entry's main name); the second adds the
-document's context: how much of the rest of the document points at each country and
-first-level region, parent patterns ("Alexandria, La.", "Aleppo in Syria"), and the words
-around the mention ("airbase", "province"). A mention whose best candidate stays implausible
-gets no place: a missing marker is better than a wrong one.
+(feature type, population, whether the alias is the entry's main name, the words around the
+mention: "airbase", "province"); the second adds the document's context: how much of the
+rest of the document points at each country and first-level region, how close the candidate
+lies to the other names' likely places, parent patterns ("Alexandria, La.", "Aleppo in
+Syria"), and the source's usual regions (`geo.locale`). A mention whose best candidate stays
+implausible gets no place: a missing marker is better than a wrong one.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from .excerpts import Sentences
 from .gazetteer import COUNTRY_CODES, Gazetteer
+from .metrics import EARTH_RADIUS_KM
 from .normalize import normalize
 from .types import Candidate, Mention, Place, Resolution
 
@@ -42,23 +44,27 @@ CUE_WORDS = {
     "PSTB": ("crossing", "border"),
 }
 _PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
-MIN_SCORE = 1.0  # below this the resolver abstains
-COUNTRY_WEIGHT = 6.0
-ADMIN1_WEIGHT = 16.0
-PARENT_WEIGHT = 6.0
-BARE_COUNTY_PENALTY = 2.0
-POP_WEIGHT = 0.5
-ONLINE_PRIOR = 1.0
-TOWN_NAMED_LIKE_COUNTRY = 3.0
-LOCALE_WEIGHT = 0.3
-NEAR_WEIGHT = 32.0
-NEAR_KM = 50.0
-NEAR_TOP = 8  # senses of each other name considered
-EARTH_RADIUS_KM = 6371.0088
-_AREAS = frozenset({"CONT", "RGN", "OCN", "SEA", "ADM1"})
-MAIN_NAME_BONUS = 0.75
-CITY_OVER_REGION = 2.0
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
+# Places whose point says little about where the story is: no nearness for them.
+_AREAS = frozenset({"CONT", "RGN", "OCN", "SEA", "ADM1"})
+
+# Weights, tuned on the dev halves of LGL, TR-News and GeoVirus (`geo eval`, README).
+MIN_SCORE = 1.0  # below this the resolver abstains
+POP_WEIGHT = 0.5  # per decade of population
+MAIN_NAME_BONUS = 0.75  # the alias is the entry's main name
+DEMONYM_BONUS = 1.0  # "Syrian" matched as a demonym of Syria
+CUE_BONUS = 3.0  # the words around say this kind of place ("Hmeimim airbase")
+ONLINE_PRIOR = 1.0  # an online geocoder's answer, asked for by the user
+BARE_COUNTY_PENALTY = 2.0  # "Monroe" for Monroe County
+CITY_OVER_REGION = 2.0  # "Vienna" the city over Vienna the state
+TOWN_NAMED_LIKE_COUNTRY = 3.0  # Russia, New York, when a country "Russia" exists
+COUNTRY_WEIGHT = 6.0  # x share of the other names pointing at the country
+ADMIN1_WEIGHT = 16.0  # x share pointing at the first-level region
+PARENT_WEIGHT = 6.0  # "X, Y" / "X in Y" where Y may contain X
+LOCALE_WEIGHT = 0.3  # the source's usual regions, as a share of a name's vote
+NEAR_WEIGHT = 32.0  # x mean closeness to the other names' likeliest senses
+NEAR_KM = 50.0  # closeness halves every ~35 km (exp(-d / NEAR_KM))
+NEAR_TOP = 8  # senses of each other name considered
 
 
 @dataclass
@@ -86,7 +92,7 @@ class Resolver:
         """Resolve a document's mentions together: each is context for the others.
 
         `locale` (see `geo.locale`) is the share of the source's earlier places in each
-        country and admin1; it counts as weak extra context.
+        first-level region; it counts as weak extra context.
         """
         scored = [self._score_priors(m, text) for m in mentions]
         by_name = {normalize(m.text): options for m, options in zip(mentions, scored)}
@@ -138,11 +144,11 @@ class Resolver:
             if normalize(c.alias) == normalize(p.name):
                 prior += MAIN_NAME_BONUS
             if c.demonym:
-                prior += 1.0
+                prior += DEMONYM_BONUS
             if p.source.startswith("geopy:"):
                 prior += ONLINE_PRIOR  # the user asked the online geocoder for this name
             if p.feature_code in cues:
-                prior += 3.0
+                prior += CUE_BONUS
             if country_named and p.feature_class == "P":
                 prior -= TOWN_NAMED_LIKE_COUNTRY
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
@@ -168,7 +174,7 @@ class Resolver:
         return bonus
 
     def _parents(self, text: str, mentions: Sequence[Mention], scored: list[list[_Scored]]) -> dict[int, set[str]]:
-        """"X, Y" / "X in Y": the places Y may be constrain X."""
+        """"X, Y" / "X in Y": the countries and regions Y may be constrain X."""
         out: dict[int, set[str]] = {}
         for i in range(len(mentions) - 1):
             a, b = mentions[i], mentions[i + 1]
