@@ -27,8 +27,10 @@ CHROMIUM_ARGS = [
 PAYLOADS = (
     "<script>window.__xss = 1</script> "
     '"><img src=x onerror="window.__xss = 1"> '
-    "${window.__xss = 1} `${window.__xss = 1}`"
+    "${window.__xss = 1} `${window.__xss = 1}` "
+    "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {{ ''.__class__ }}"  # Jinja: must stay text
 )
+JINJA_SHOWN = "{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {{ ''.__class__ }}"
 PLACES = [
     Place("170063", "Aleppo", 36.20, 37.16, "P", "PPLA", "SY"),
     Place("2988507", "Paris", 48.85, 2.35, "P", "PPLC", "FR"),
@@ -46,7 +48,7 @@ def article(i: int, place: Place) -> ParseResult:
     start = sentence.index(place.name)
     mention = Mention(start, start + len(place.name), place.name, "GPE")
     excerpt = Excerpt(sentence, start, mention.end)
-    doc = Document(f"a{i}", sentence, title=f"Article {i} {PAYLOADS}", url="javascript:window.__xss=1")
+    doc = Document(f"a{i}", sentence, title=f"Article {i} {{{{ 7*7 }}}} {PAYLOADS}", url="javascript:window.__xss=1")
     return ParseResult(doc, (Resolution(mention, place, 0.9, excerpt=excerpt),))
 
 
@@ -125,6 +127,11 @@ def click_place(page, place: Place) -> None:
         }""",
         [place.lat, place.lon],
     )
+    # markercluster puts the markers back a moment after a move: wait until one is under the mouse
+    page.wait_for_function(
+        "([x, y]) => { const e = document.elementFromPoint(x, y); return !!e && e.matches('path.leaflet-interactive'); }",
+        arg=box,
+    )
     page.mouse.click(*box)
 
 
@@ -139,6 +146,7 @@ def test_clicking_a_marker_opens_its_popup(browser_page):
         popup.wait_for()
     text = popup.inner_text()
     assert "<script>window.__xss = 1</script>" in text  # shown as text, not run
+    assert JINJA_SHOWN in text  # not evaluated when the map was written
     assert popup.locator("mark").count() == 1
     assert popup.locator("a").count() == 0  # javascript: URLs are never linked
     page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity == 1")
@@ -150,6 +158,16 @@ def test_article_payloads_do_not_execute(browser_page):
     page, _, _ = browser_page
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.locator(".leaflet-popup-content img, .leaflet-popup-content script").count() == 0
+
+
+def test_layer_control_and_legend_show_titles_as_text(browser_page):
+    page, _, _ = browser_page
+    for selector in (".leaflet-control-layers-overlays", ".geo-legend"):
+        text = page.locator(selector).text_content()
+        # layer names are cut at 60 characters: the start of the title is enough
+        assert "Article 1 {{ 7*7 }} <script>window.__xss = 1</script>" in text, selector
+        assert "49" not in text, selector
+    assert page.locator(".leaflet-control-layers img, .geo-legend img").count() == 0
 
 
 def test_search_box_finds_a_place(browser_page):

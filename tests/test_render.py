@@ -5,8 +5,8 @@ text and makes the sentence around it the excerpt, as the pipeline would.
 """
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
 
 import folium
 import pytest
@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.errors import GeoError, OutputError
-from geo.render import _escape, build_map, popup_html, save_map, summarize_places
+from geo.render import (
+    MAX_LAYERS,
+    OTHER_LABEL,
+    _escape,
+    build_map,
+    popup_html,
+    save_map,
+    summarize_places,
+)
 from geo.types import Document, Excerpt, Mention, ParseResult, Place, Resolution
 
 ALEPPO = Place("170063", "Aleppo", 36.20, 37.16, "P", "PPLA", "SY")
@@ -25,6 +33,8 @@ SYRIA = Place("163843", "Syria", 35.0, 38.0, "A", "PCLI", "SY")
 XSS_SCRIPT = "<script>window.__xss = 1</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
 XSS_TEMPLATE = "${window.__xss = 1}"
+# Jinja syntax: folium/branca compile rendered snippets as templates; article text must never be.
+JINJA_PAYLOADS = ("{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ ''.__class__ }}")
 
 
 def result(doc_id: str, text: str, *mentions: tuple[str, Place], title: str = "", url: str = "",
@@ -48,8 +58,19 @@ def render(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def map_data(page: str) -> dict:
+    """The places' JSON document in the page (markers, layers, popups are made from it)."""
+    found = re.findall(r'<script type="application/json" id="geo_places_\w+_data">(.*?)</script>', page, re.DOTALL)
+    assert len(found) <= 1
+    return json.loads(found[0]) if found else {"groups": [], "places": []}
+
+
 def markers(page: str) -> int:
-    return page.count("L.circleMarker(")
+    return len(map_data(page)["places"])
+
+
+def layer_names(page: str) -> list[str]:
+    return [name for name, _ in map_data(page)["groups"]]
 
 
 @pytest.fixture
@@ -74,7 +95,7 @@ def test_popup_shows_excerpts_with_highlight_and_facts(two_articles):
     assert "Talks in <mark>Damascus</mark> stalled." in page
     assert "SY · regional capital · 3 mentions" in page
     link = '<a href="https://news.example/a1" target="_blank" rel="noopener noreferrer">Aleppo shelled</a>'
-    assert link in page
+    assert any(link in popup for *_, popup in map_data(page)["places"])
 
 
 def test_popup_groups_by_article_and_dedups_excerpts(two_articles):
@@ -148,11 +169,11 @@ def test_unknown_tiles_name_is_a_clear_error(two_articles):
 
 def test_layers_per_article_legend_search_and_title(two_articles):
     three = [*two_articles, result("a3", "Quiet day in Syria.", ("Syria", SYRIA), title="Quiet")]
-    m = build_map(three, title="Syria <news>")
-    clusters = [c for c in m._children.values() if isinstance(c, MarkerCluster)]
+    page = render(build_map(three, title="Syria <news>"))
     # Aleppo and Damascus are in both a1 and a2: the shared layer; Syria only in a3.
-    assert sorted(c.layer_name for c in clusters) == ["Places in several articles", "Quiet"]
-    page = render(m)
+    assert layer_names(page) == ["Quiet", "Places in several articles"]
+    assert not map_data(page)["sharedCluster"]  # few articles: a cluster per layer
+    assert "control.addOverlay(" in page
     assert "Syria &lt;news&gt;" in page
     assert "geo-legend" in page and "Find a place" in page
     assert "Damascus (SY)" in page
@@ -253,5 +274,59 @@ def test_static_map_rejects_unknown_formats(tmp_path, two_articles):
 def test_article_layers_follow_input_order_and_have_unique_names():
     rs = [result("b", "In Paris.", ("Paris", Place("2", "Paris", 48.85, 2.35, "P", "PPLC", "FR")), title="Same"),
           result("a", "In Aleppo. Aleppo again.", ("Aleppo", ALEPPO), ("Aleppo", ALEPPO), title="Same")]
-    layers = [c.layer_name for c in build_map(rs)._children.values() if isinstance(c, MarkerCluster)]
-    assert layers == ["Same", "Same (2)"]
+    assert layer_names(render(build_map(rs))) == ["Same", "Same (2)"]
+
+
+def test_many_articles_share_one_cluster_and_a_capped_layer_list():
+    """Past MAX_LAYERS layers: the most-mentioned articles keep theirs, the rest are "Other
+    articles", all in one cluster; every place still has its marker and its article's colour."""
+    rs = []
+    for i in range(40):
+        place = Place(f"p{i}", f"Town{i}", i, i, "P", "PPL", "XX")
+        word = f"Town{i}"
+        rs.append(result(f"d{i}", " ".join([f"In {word}."] * (1 + i % 3)), *[(word, place)] * (1 + i % 3),
+                         title=f"Story {i}"))
+    rs.append(result("both", "In Town0 and Town1.", ("Town0", Place("p0", "Town0", 0, 0, "P", "PPL", "XX")),
+                     ("Town1", Place("p1", "Town1", 1, 1, "P", "PPL", "XX")), title="Both"))
+    data = map_data(render(build_map(rs)))
+    names = [name for name, _ in data["groups"]]
+    assert len(names) == MAX_LAYERS and data["sharedCluster"]
+    assert names[-2:] == [OTHER_LABEL, "Places in several articles"]
+    kept = [int(n.split()[1]) for n in names[:-2]]
+    assert kept == sorted(kept)  # input order
+    # the 13 articles with three mentions, then 10 of those with two (d1 lost Town1 to "Both")
+    assert [i % 3 for i in kept].count(2) == 13 and [i % 3 for i in kept].count(1) == 10
+    assert len(data["places"]) == 40
+    colours = {p[5]: p[3] for p in data["places"]}
+    assert colours["Town5 (XX)"] == 5 - 2 and colours["Town0 (XX)"] == len(data["colours"]) - 1
+
+
+@pytest.mark.parametrize("self_contained", [False, True])
+def test_jinja_syntax_in_articles_is_never_evaluated(self_contained):
+    """Server-side template injection: `{{ 7*7 }}` in an excerpt, title, URL or place name
+    must reach the page as text, not be run by Jinja when the map is rendered."""
+    for payload in JINJA_PAYLOADS:
+        place = Place("667", f"Town{payload}", 5.0, 5.0, "P", "PPL", "XX")
+        r = result("jinja", f"Near Aleppo {payload} today. In Town{payload} too.",
+                   ("Aleppo", ALEPPO), (f"Town{payload}", place),
+                   title=f"Title {payload}", url=f"https://x.example/{payload}")
+        page = render(build_map([r], title=f"Map {payload}", self_contained=self_contained))
+        shown = _escape(payload)
+        data = map_data(page)
+        popups = "".join(p[6] for p in data["places"])
+        assert f"Near <mark>Aleppo</mark> {shown} today." in popups  # excerpt
+        assert f"Title {shown}" in popups and f"Title {shown}" in layer_names(page)  # title
+        assert f'href="https://x.example/{shown}"' in popups  # url
+        assert f"Town{shown} (XX)" in [p[5] for p in data["places"]]  # tooltip, search list
+        assert f"Map {shown}" in page  # map title
+        for evaluated in ("Aleppo 49 today", "Title 49", "Town49", "Map 49", "xxx",
+                          "&lt;class", "<class "):
+            assert evaluated not in page, (payload, evaluated)
+
+
+def test_places_json_cannot_close_its_script_element():
+    r = result("s", "Near Aleppo today.", ("Aleppo", ALEPPO), title="</script><!-- <script>")
+    page = render(build_map([r]))
+    data_block = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.DOTALL).group(1)
+    assert "</script" not in data_block.lower() and "<!--" not in data_block
+    assert layer_names(page) == ["&lt;/script&gt;&lt;!-- &lt;script&gt;"]

@@ -68,3 +68,42 @@ def test_candidates_are_ranked_with_scores(resolver):
     scores = [c.score for c in r.candidates]
     assert scores == sorted(scores, reverse=True) and len(scores) == 2
     assert r.score == scores[0]
+
+
+def test_nearness_to_the_other_places(resolver, monkeypatch):
+    # Alexandria, Virginia is bigger; the one next to Pineville is in Louisiana. With the
+    # country and state votes switched off, nearness alone must tell.
+    monkeypatch.setattr("geo.resolve.ADMIN1_WEIGHT", 0.0)
+    monkeypatch.setattr("geo.resolve.COUNTRY_WEIGHT", 0.0)
+    text = "Floods closed roads between Alexandria and Pineville."
+    alexandria, _ = resolve(resolver, text, "Alexandria", "Pineville")
+    assert alexandria.place.id == "t:alex-la"
+    (alone,) = resolve(resolver, "Flights to Alexandria resumed.", "Alexandria")
+    assert alone.place.id == "t:alex-va"
+
+
+def test_the_source_locale_is_weak_context(resolver):
+    from geo.locale import SourceLocales
+    from geo.types import Document
+
+    locales = SourceLocales()
+    local = Document("1", "x", url="https://www.thetowntalk.example/news/1")
+    assert locales.prior(local) == {}  # nothing learnt yet
+    earlier = resolve(resolver, "Storms in Pineville, Louisiana, and Pineville again, La.",
+                      "Pineville", "Louisiana", "Pineville", "La.")
+    locales.observe(local, earlier)
+    assert locales.prior(local) == {"US.LA": 1.0}
+    assert locales.prior(Document("2", "x", url="https://other.example/")) == {}
+    text = "Flights to Alexandria resumed."
+    (r,) = resolver.resolve(text, mentions(text, "Alexandria"), locale=locales.prior(local))
+    assert r.place.id == "t:alex-la"
+
+
+def test_a_town_named_like_a_country_yields_to_it(resolver):
+    (r,) = resolve(resolver, "Sanctions on Russia were extended.", "Russia")
+    assert r.place.id == "t:russia"
+
+
+def test_a_capital_named_like_its_region_is_the_city(resolver):
+    (r,) = resolve(resolver, "Talks in Vienna ended.", "Vienna")
+    assert r.place.id == "t:vienna"
