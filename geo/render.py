@@ -1,16 +1,19 @@
 """Results -> an interactive folium map (one marker per place, popups with the article excerpts).
 
 Everything that comes from an article (titles, URLs, excerpts, place names) is untrusted: it is
-escaped here, once, by `_escape`, before it reaches any HTML or JavaScript that folium writes.
-`_escape` also neutralises the characters that matter inside the JavaScript template literals
-folium wraps popup and tooltip HTML in (backtick, `$`, backslash), so a `${...}` in an article
-cannot run as code, and `<` never reaches a `<script>` block, so `</script>` cannot break out.
-Values handed to our own scripts go through Jinja's `tojson`, which escapes `<`, `>` and `&`.
+escaped here, once, by `_escape`, before it reaches any HTML or JavaScript. `_escape` also
+neutralises backtick, `$` and backslash, so the text stays inert in a JS template literal too.
+It then reaches the page only as data -- one JSON document in a `<script type="application/json">`
+element that our scripts read with `JSON.parse` -- and never passes through Jinja: branca
+compiles the rendered output of folium elements as a template again, which would evaluate
+`{{ ... }}` in an article (see "small map elements" below).
 """
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +22,11 @@ from urllib.parse import quote, urlsplit
 import folium
 import xyzservices
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from geo.assets import OfflineMap
+from geo.assets import OfflineMap, _Inline
 from geo.atomic import atomic_write
 from geo.errors import GeoError, OutputError
 from geo.outline import country_outlines
@@ -34,6 +38,8 @@ PALETTE = (
 )
 SHARED_COLOUR = "#333333"
 SHARED_LABEL = "Places in several articles"
+OTHER_LABEL = "Other articles"
+MAX_LAYERS = 25  # layers in the layer control and the legend, at most
 EXCERPT_WINDOW = 100  # characters either side of a mention that came without an excerpt
 
 # GeoNames feature codes in words, for the popup; codes not listed are shown as they are.
@@ -164,8 +170,56 @@ def _article_html(article: ArticleExcerpts) -> str:
 
 
 # --- small map elements -----------------------------------------------------------------------
+#
+# Why nothing from an article goes near Jinja: branca's `MacroElement.render` wraps the output
+# of each macro in `Element(text)`, and `Element(text)` *compiles that text as a new Jinja
+# template* when the page is saved. Anything an article put into that output ("{{ 7*7 }}",
+# "{% ... %}") would be evaluated, with full Python access (Jinja is not sandboxed here). So:
+# * every element of ours is a `_RawMacro`: its macros (our own code, no article text) are
+#   rendered once and put into the page as they are (`_Inline`), never re-compiled;
+# * article text reaches the page only as data: one JSON document in a
+#   `<script type="application/json">` element (`_json_for_script`), written by `_Inline`,
+#   which the scripts read with `JSON.parse`; folium's own markers, popups, tooltips and
+#   LayerControl (all `Element(text)` underneath) are not used.
+# Every string in that JSON is HTML that `_escape` / `popup_html` made safe.
 
-class _Styles(MacroElement):
+
+class _RawMacro(MacroElement):
+    """A MacroElement whose rendered macros go into the page verbatim (see above), plus an
+    optional `raw_html()` for the page body; unlike branca's, nothing is compiled twice."""
+
+    def raw_html(self) -> str | None:
+        return None
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__ if self._template is not None else {}
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Inline(macros[part](self, kwargs)), name=self.get_name())
+        raw = self.raw_html()
+        if raw is not None:
+            figure.html.add_child(_Inline(raw), name=f"{self.get_name()}_raw")
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+_SCRIPT_BREAKERS = re.compile(r"<(?=/script|!--)|[\u2028\u2029]", re.IGNORECASE)
+
+
+def _json_for_script(data: object) -> str:
+    """JSON that cannot end or confuse the <script> element it sits in.
+
+    Inside a script element only `</script` ends it and `<!--` (with `<script`) changes how it
+    is parsed; their `<` becomes `\\u003c`, which is the same string to JSON.parse. Other
+    markup (the popups' own `<mark>`, `</p>`, ...) is left readable; article text has no `<`
+    at all, `_escape` took care of that. U+2028/2029 are escaped for older JS parsers.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _SCRIPT_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Styles(_RawMacro):
     """CSS for popups, the title, the legend and the search box (no Bootstrap needed)."""
 
     _template = Template("""
@@ -191,30 +245,99 @@ class _Styles(MacroElement):
     """)
 
 
-class _Title(MacroElement):
-    """The map title, fixed at the top centre."""
+class _Title(_RawMacro):
+    """The map title, fixed at the top centre: escaped text, written without a template."""
 
-    _template = Template("""
-        {% macro html(this, kwargs) %}
-        <div class="geo-box geo-maptitle">{{ this.text }}</div>
-        {% endmacro %}
-    """)
+    _template = None
 
     def __init__(self, title: str):
         super().__init__()
         self.text = _escape(title)
 
+    def raw_html(self) -> str:
+        return f'<div class="geo-box geo-maptitle">{self.text}</div>'
 
-class _Legend(MacroElement):
-    """Which colour is which article layer."""
+
+class _Places(JSCSSMixin, _RawMacro):
+    """Every place as data, and one loop that makes its marker, popup and tooltip.
+
+    The JSON (`raw_html`) holds `colours`, `groups` ([name, legend swatch] per layer) and
+    `places`: [lat, lon, radius, colour index, group index, label, popup HTML] per place.
+    Each group is a layer in the layer control: its own MarkerCluster (or FeatureGroup), or,
+    with `shared_cluster`, a light layer that adds its markers to one MarkerCluster for all
+    places and takes them out again (hundreds of clusters and overlays are slow to draw).
+    The script's JS object (named like the element) keeps `markers` and `layers` for the
+    legend and the search box.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
+            var data = JSON.parse(document.getElementById({{ this.data_id|tojson }}).textContent);
+            var groupMarkers = data.groups.map(function () { return []; });
+            var markers = data.places.map(function (p) {
+                var colour = data.colours[p[3]];
+                var marker = L.circleMarker([p[0], p[1]], {
+                    radius: p[2], color: colour, weight: 1.5,
+                    fill: true, fillColor: colour, fillOpacity: 0.65
+                }).bindPopup(p[6], {maxWidth: 420}).bindTooltip(p[5], {sticky: true});
+                groupMarkers[p[4]].push(marker);
+                return marker;
+            });
+            {% if this.cluster %}
+            var shared = data.sharedCluster ? L.markerClusterGroup().addTo(map) : null;
+            var Group = L.Layer.extend({
+                initialize: function (markers) { this._markers = markers; },
+                onAdd: function () { shared.addLayers(this._markers); },
+                onRemove: function () { shared.removeLayers(this._markers); }
+            });
+            {% endif %}
+            var layers = groupMarkers.map(function (ms) {
+                {% if this.cluster %}
+                if (shared) return new Group(ms).addTo(map);
+                // On the map first: off it, markercluster's addLayers is quadratic.
+                return L.markerClusterGroup().addTo(map).addLayers(ms);
+                {% else %}
+                return L.featureGroup(ms).addTo(map);
+                {% endif %}
+            });
+            var control = L.control.layers(null, null, {collapsed: true});
+            layers.forEach(function (layer, i) { control.addOverlay(layer, data.groups[i][0]); });
+            control.addTo(map);
+            return {data: data, markers: markers, layers: layers};
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict, cluster: bool):
+        super().__init__()
+        self._name = "GeoPlaces"
+        self.data = data
+        self.cluster = cluster
+        self.data_id = f"{self.get_name()}_data"
+        # the markercluster plugin's JS and CSS, inlined by OfflineMap for self-contained maps
+        self.default_js = list(MarkerCluster.default_js) if cluster else []
+        self.default_css = list(MarkerCluster.default_css) if cluster else []
+
+    def raw_html(self) -> str:
+        return (f'<script type="application/json" id="{self.data_id}">'
+                f"{_json_for_script(self.data)}</script>")
+
+
+class _Legend(_RawMacro):
+    """Which colour is which layer (names are escaped HTML from the places' data)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
+            var groups = {{ this.places.get_name() }}.data.groups;
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "geo-box geo-legend");
-                div.innerHTML = {{ this.html|tojson }};
+                div.innerHTML = groups.map(function (g) {
+                    return '<i style="background:' + g[1] + '"></i>' + g[0];
+                }).join("<br>");
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
@@ -223,28 +346,35 @@ class _Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str]]):
+    def __init__(self, places: _Places):
         super().__init__()
-        self.html = "<br>".join(f'<i style="background:{c}"></i>{_escape(n)}' for n, c in entries)
+        self.places = places
 
 
-class _Search(MacroElement):
-    """A search box over place names that zooms to the place and opens its popup; no CDN plugin."""
+class _Search(_RawMacro):
+    """A search box over place labels that zooms to the place and opens its popup; no CDN plugin."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
-            var places = [{% for label, marker, layer in this.entries %}
-                [{{ label|tojson }}, {{ marker }}, {{ layer }}],{% endfor %}
-            ];
+            var geo = {{ this.places.get_name() }};
+            // Labels arrive as escaped HTML; the datalist and the matching want plain text.
+            var decoder = document.createElement("textarea");
+            var labels = geo.data.places.map(function (p) {
+                decoder.innerHTML = p[5];
+                return decoder.value;
+            });
+            function find(wanted) {
+                for (var i = 0; i < labels.length; i++) if (labels[i].toLowerCase() === wanted) return i;
+                for (i = 0; i < labels.length; i++) if (labels[i].toLowerCase().indexOf(wanted) === 0) return i;
+                return -1;
+            }
             function show(text) {
                 var wanted = text.trim().toLowerCase();
-                if (!wanted) return;
-                var hit = places.find(function (p) { return p[0].toLowerCase() === wanted; })
-                    || places.find(function (p) { return p[0].toLowerCase().indexOf(wanted) === 0; });
-                if (!hit) return;
-                var marker = hit[1], layer = hit[2];
+                var i = wanted ? find(wanted) : -1;
+                if (i < 0) return;
+                var marker = geo.markers[i], layer = geo.layers[geo.data.places[i][4]];
                 if (!map.hasLayer(layer)) map.addLayer(layer);
                 // Not markercluster's zoomToShowLayer: it waits for an icon a CircleMarker lacks.
                 // Opening the popup on the map works whether or not the marker is clustered.
@@ -263,9 +393,9 @@ class _Search(MacroElement):
                 input.placeholder = "Find a place";
                 input.setAttribute("aria-label", "Find a place");
                 input.setAttribute("list", list.id);
-                places.forEach(function (p) {
+                labels.forEach(function (label) {
                     var option = document.createElement("option");
-                    option.value = p[0];
+                    option.value = label;
                     list.appendChild(option);
                 });
                 input.addEventListener("change", function () { show(input.value); });
@@ -280,12 +410,12 @@ class _Search(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str, str]]):
+    def __init__(self, places: _Places):
         super().__init__()
-        self.entries = entries  # (label, marker JS name, layer JS name)
+        self.places = places
 
 
-class _Outlines(MacroElement):
+class _Outlines(_RawMacro):
     """Country outlines in a pane under the tiles: what shows wherever a tile cannot load."""
 
     _template = Template("""
@@ -293,7 +423,8 @@ class _Outlines(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }};
             map.createPane("geo-outlines").style.zIndex = 150;  // tilePane is 200
-            L.geoJSON({{ this.data|tojson }}, {
+            var data = JSON.parse(document.getElementById({{ this.data_id|tojson }}).textContent);
+            L.geoJSON(data, {
                 pane: "geo-outlines", interactive: false,
                 style: {color: "#888", weight: 0.7, fillColor: "#f2efe9", fillOpacity: 1}
             }).addTo(map);
@@ -303,7 +434,13 @@ class _Outlines(MacroElement):
 
     def __init__(self, data: dict):
         super().__init__()
+        self._name = "GeoOutlines"
         self.data = data
+        self.data_id = f"{self.get_name()}_data"
+
+    def raw_html(self) -> str:
+        return (f'<script type="application/json" id="{self.data_id}">'
+                f"{_json_for_script(self.data)}</script>")
 
 
 # --- the map ----------------------------------------------------------------------------------
@@ -321,18 +458,20 @@ def resolve_tiles(name: str) -> xyzservices.TileProvider:
 
 
 def _layer_names(documents: Iterable[Document]) -> dict[str, str]:
-    """Layer label per article id, in input order, made unique (LayerControl keys by label)."""
+    """Layer label per article id, in input order, made unique (so the layers can be told apart)."""
     names: dict[str, str] = {}
+    taken = {SHARED_LABEL, OTHER_LABEL}
     for doc in documents:
         if doc.id in names:
             continue
         base = doc.title or doc.id
         base = base if len(base) <= 60 else base[:59] + "…"
         name, n = base, 1
-        while name in names.values() or name == SHARED_LABEL:
+        while name in taken:
             n += 1
             name = f"{base} ({n})"
         names[doc.id] = name
+        taken.add(name)
     return names
 
 
@@ -341,45 +480,59 @@ def _layer_key(summary: PlaceSummary) -> str | None:
     return next(iter(summary.articles)) if len(summary.articles) == 1 else None
 
 
-@dataclass
-class _Layer:
-    """An article layer (or the shared one) with its label and colour, for legend and control."""
-
-    name: str
-    colour: str
-    layer: folium.map.Layer
-
-
-def _make_layers(
-    summaries: list[PlaceSummary], documents: list[Document], cluster: bool
-) -> dict[str | None, _Layer]:
-    """Article layers in input order, then the shared layer; one colour each."""
+def _places_data(summaries: list[PlaceSummary], documents: list[Document]) -> dict:
+    """The markers as data for `_Places`: one colour per article (in input order, cycling
+    through the palette), one layer per article plus the shared one; with more than
+    MAX_LAYERS layers, the articles with the most mentions keep theirs and the rest share
+    "Other articles" (their places keep their article's colour) in one cluster."""
     names = _layer_names(documents)
-    used = {_layer_key(s) for s in summaries}
-    keys: list[str | None] = [k for k in names if k in used] + ([None] if None in used else [])
-    layers = {}
-    for i, key in enumerate(keys):
-        name = names[key] if key is not None else SHARED_LABEL
-        colour = PALETTE[i % len(PALETTE)] if key is not None else SHARED_COLOUR
-        make = MarkerCluster if cluster else folium.FeatureGroup
-        layers[key] = _Layer(name, colour, make(name=_escape(name)))
-    return layers
+    weight: dict[str | None, int] = {}
+    for s in summaries:
+        weight[_layer_key(s)] = weight.get(_layer_key(s), 0) + s.mentions
+    articles = [k for k in names if k in weight]
+    shared = None in weight
+    colour = {k: i % len(PALETTE) for i, k in enumerate(articles)}
+    colour[None] = len(PALETTE)  # SHARED_COLOUR
+
+    capped = len(articles) + shared > MAX_LAYERS
+    if capped:
+        top = set(sorted(articles, key=lambda k: -weight[k])[: MAX_LAYERS - shared - 1])
+        articles = [k for k in articles if k in top]  # back in input order
+    groups = [[_escape(names[k]), PALETTE[colour[k]]] for k in articles]
+    index: dict[str | None, int] = {k: i for i, k in enumerate(articles)}
+    if capped:
+        groups.append([_escape(OTHER_LABEL), f"conic-gradient({', '.join(PALETTE)})"])
+    if shared:
+        index[None] = len(groups)
+        groups.append([_escape(SHARED_LABEL), SHARED_COLOUR])
+    other = len(groups) - 1 - shared
+
+    places = []
+    for s in summaries:
+        key = _layer_key(s)
+        lat, lon = s.place.point
+        radius = round(min(6 + 3 * math.sqrt(s.mentions), 30), 1)
+        places.append([lat, lon, radius, colour[key], index.get(key, other),
+                       _escape(s.label), popup_html(s)])
+    return {"colours": [*PALETTE, SHARED_COLOUR], "groups": groups, "places": places,
+            "sharedCluster": capped}
 
 
-def _marker(summary: PlaceSummary, colour: str) -> folium.CircleMarker:
-    """A circle sized by mention count: no icon fonts, no Bootstrap."""
-    radius = min(6 + 3 * math.sqrt(summary.mentions), 30)
-    return folium.CircleMarker(
-        location=summary.place.point,
-        radius=radius,
-        color=colour,
-        weight=1.5,
-        fill=True,
-        fill_color=colour,
-        fill_opacity=0.65,
-        popup=folium.Popup(popup_html(summary), max_width=420),
-        tooltip=folium.Tooltip(_escape(summary.label)),
-    )
+class _Fit(_RawMacro):
+    """Frame the places at once, without the zoom animation of folium's FitBounds: a user (or a
+    test) moving the map in the first quarter second would be sent back when it ends."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: [30, 30], maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int):
+        super().__init__()
+        self.bounds = bounds
+        self.max_zoom = max_zoom
 
 
 def _fit(m: folium.Map, places: list[Place]) -> None:
@@ -389,7 +542,7 @@ def _fit(m: folium.Map, places: list[Place]) -> None:
     lats = [p.lat for p in places]
     lons = [p.lon for p in places]
     max_zoom = max(MAX_ZOOM.get(p.feature_class, 10) for p in places)
-    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=max_zoom)
+    _Fit([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom).add_to(m)
 
 
 def build_map(
@@ -402,7 +555,8 @@ def build_map(
     demonyms: bool = True,
     self_contained: bool = False,
 ) -> folium.Map:
-    """One marker per resolved place, in one layer per article (shared places in their own)."""
+    """One marker per resolved place, in one layer per article (shared places in their own;
+    past MAX_LAYERS layers, the smaller articles share "Other articles")."""
     provider = resolve_tiles(tiles)
     results = list(results)
     summaries = summarize_places(results, min_mentions=min_mentions, demonyms=demonyms)
@@ -414,20 +568,11 @@ def build_map(
     _Styles().add_to(m)
     if title:
         _Title(title).add_to(m)
-
-    layers = _make_layers(summaries, [r.document for r in results], cluster)
-    search_entries = []
-    for summary in summaries:
-        layer = layers[_layer_key(summary)]
-        marker = _marker(summary, layer.colour).add_to(layer.layer)
-        search_entries.append((summary.label, marker.get_name(), layer.layer.get_name()))
-    for layer in layers.values():
-        layer.layer.add_to(m)
-    if layers:
-        _Legend([(layer.name, layer.colour) for layer in layers.values()]).add_to(m)
-        _Search(search_entries).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, [s.place for s in summaries])
+    _fit(m, [s.place for s in summaries])  # before the markers: clusters are drawn once
+    if summaries:
+        places = _Places(_places_data(summaries, [r.document for r in results]), cluster).add_to(m)
+        _Legend(places).add_to(m)
+        _Search(places).add_to(m)
     return m
 
 
