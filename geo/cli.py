@@ -207,7 +207,7 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 def cmd_map(args: argparse.Namespace) -> int:
     from .render import STATIC_SUFFIXES, build_map, save_map, save_static_map
 
-    results = [_without_text(result) for result in parse_inputs(args)]
+    results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
     shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
     if args.output.suffix.lower() in STATIC_SUFFIXES:
@@ -221,11 +221,16 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def _without_text(result: ParseResult) -> ParseResult:
-    """A map needs the excerpts, not whole articles: drop the text to keep memory small."""
+def _slim(result: ParseResult) -> ParseResult:
+    """A map needs the places and excerpts, not whole articles nor every candidate: drop
+    them, so that memory grows with the places mapped, not with the text read."""
     if any(r.excerpt is None for r in result.resolutions):
         return result
-    return replace(result, document=replace(result.document, text=""))
+    return replace(
+        result,
+        document=replace(result.document, text=""),
+        resolutions=tuple(replace(r, candidates=()) for r in result.resolutions if r.place),
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
