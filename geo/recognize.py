@@ -58,7 +58,9 @@ _SYMBOL_RUN = re.compile(r"[^\w\s]{64,}")
 # "West Nile virus", "Marburg fever", "Lyme disease": a place in a disease's name is no mention.
 _DISEASE = re.compile(r"\s+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
 # Where an abbreviation is a place: "Paris, Tex.", "Sen. Byron Dorgan, D-N.D.".
-_PARENT_SLOT = re.compile(r"(?:, |\b[DRI]-)$")
+_PARENT_SLOT = re.compile(r"(?:\b[A-Z][\w.'\u2019-]*, |\b[DRI]-)$")
+# What may follow a place in a list of places: ", ", "and", "or", "in", an end of sentence.
+_LIST_GOES_ON = re.compile(r"\s*(?:[,;.)]|and\b|or\b|in\b|$)")
 # "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...": a dateline.
 _DATELINE = re.compile(
     r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.]+(?: [A-Z][A-Z'\.]+){0,3})"
@@ -194,12 +196,19 @@ class Recognizer:
         tokens = list(doc)
         i, last_end = 0, -1
         while i < len(tokens):
+            listed = i > 0 and tokens[i - 1].text in (",", "and", "or") and last_end == i - 1
             locative = i > 0 and (
                 tokens[i - 1].lower_ in LOCATIVE_WORDS
-                or (tokens[i - 1].text in (",", "and", "or") and last_end == i - 1)
+                or listed
                 or (i > 1 and tokens[i - 1].lower_ == "of" and tokens[i - 2].lower_ in PLACE_NOUNS)
             )
             match = self._longest_place(text, tokens, i, other if locative else other | names, locative)
+            if match and listed and not match[3]:
+                # A list goes on only while it looks like one: "Maliuc and Caraorman, where"
+                # but not "Clay County, Ching grew up".
+                after = text[match[1]:match[1] + 6]
+                if not _LIST_GOES_ON.match(after):
+                    match = None
             if match:
                 yield Span(match[0], match[1], "GAZ")
                 i += match[2]
@@ -209,7 +218,8 @@ class Recognizer:
 
     def _longest_place(
         self, text: str, tokens: list, i: int, blocked: set[int], locative: bool
-    ) -> tuple[int, int, int] | None:
+    ) -> tuple[int, int, int, bool] | None:
+        """(start, end, tokens, notable) of the longest place name starting at token i."""
         first = tokens[i]
         if not _capitalised(first.text) or i in blocked or first.is_stop:
             return None
@@ -219,14 +229,16 @@ class Recognizer:
                 continue
             start, end = first.idx, last.idx + len(last.text)
             name = text[start:end]
-            after_parent = _PARENT_SLOT.search(text, max(0, start - 3), start) is not None
+            after_parent = _PARENT_SLOT.search(text, max(0, start - 40), start) is not None
             if _abbreviation(name) and not after_parent and not self._country(name, text[end:end + 1]):
                 continue  # "Ms." is a title; "Paris, Tex." and "D-N.D." make places of abbreviations
             if n == 1 and not after_parent and (_generic(name) or _sentence_initial(text, start)):
                 continue  # "Reading", "Nice" open sentences as ordinary words (spaCy tags a
                 # sentence-opening "Syria" itself)
-            if self._notable(name) or (locative and self._populated(name)):
-                return start, end, n
+            if self._notable(name):
+                return start, end, n, True
+            if locative and self._populated(name):
+                return start, end, n, False
         return None
 
     def _country(self, name: str, next_char: str) -> bool:

@@ -509,9 +509,18 @@ def us_state_alts() -> dict[str, list[str]]:
         if st.ap_abbr:
             alts.append(st.ap_abbr)
             alts.append(st.ap_abbr.replace(".", ". ").strip())   # "W. Va."
-        out[st.name] = alts
+        out[st.name] = alts + GPO_ABBREVIATIONS.get(st.name, [])
     out["District of Columbia"] += ["Washington, D.C.", "D.C.", "DC", "Washington DC"]
     return out
+
+
+# Traditional (US Government Printing Office) abbreviations that AP style does not use but
+# older and local news still write: "Paris, Tex.".
+GPO_ABBREVIATIONS = {
+    "Texas": ["Tex."], "Kansas": ["Kans."], "Nebraska": ["Nebr."], "Oregon": ["Oreg."],
+    "New Mexico": ["N. Mex."], "North Dakota": ["N. Dak."], "South Dakota": ["S. Dak."],
+    "Wisconsin": ["Wisc."], "Pennsylvania": ["Penn."], "California": ["Cal."],
+}
 
 
 # Abbreviations news uses for Canadian provinces and Australian states (Canadian Press and
