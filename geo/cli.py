@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import GeoError
+from .export import FORMATS
 from .types import ParseResult
 
 DEFAULT_MAP = Path("output") / "map.html"
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("extract", cmd_extract, "Write the mentions and their places as JSONL, GeoJSON or CSV.")
     inputs(p)
-    p.add_argument("-f", "--format", choices=("jsonl", "geojson", "csv"), default="jsonl",
+    p.add_argument("-f", "--format", choices=FORMATS, default="jsonl",
                    help="output format (default: jsonl)")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 

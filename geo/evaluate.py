@@ -91,10 +91,6 @@ class EvalReport:
     seconds: float = 0.0  # time spent inside the parser
     errors: list[ErrorRecord] = field(default_factory=list)
 
-    @property
-    def docs_per_second(self) -> float | None:
-        calls = self.n_docs * ((self.resolution is not None) + (self.spans is not None))
-        return calls / self.seconds if self.seconds > 0 and calls else None
 
 
 def evaluate(

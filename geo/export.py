@@ -10,7 +10,6 @@ from typing import IO, Any
 
 from .types import ParseResult, Place, Resolution
 
-FORMATS = ("jsonl", "geojson", "csv")
 CSV_COLUMNS = (
     "document_id", "title", "start", "end", "text", "lat", "lon", "name", "country_code",
     "feature_code", "gazetteer_id", "score", "demonym", "excerpt",
@@ -104,4 +103,5 @@ def write_geojson(results: Iterable[ParseResult], out: IO[str]) -> int:
     return len(collection["features"])
 
 
-WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
+WRITERS = {"jsonl": write_jsonl, "geojson": write_geojson, "csv": write_csv}
+FORMATS = tuple(WRITERS)

@@ -155,13 +155,6 @@ class HtmlText(HTMLParser):
             self.url = _web_url(attrs.get("content", ""))
 
 
-def html_to_text(markup: str) -> tuple[str, str, str]:
-    """(text, title, url) of a whole HTML page."""
-    parser = HtmlText()
-    text = "".join(parser.extract([markup]))
-    return text, parser.title, parser.url
-
-
 def _squash(text: str) -> str:
     return _HTML_SPACE.sub(" ", text).strip()
 
