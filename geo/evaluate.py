@@ -92,7 +92,6 @@ class EvalReport:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
-
 def evaluate(
     docs: Sequence[GoldDocument],
     parse: Parser,
