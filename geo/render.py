@@ -325,7 +325,15 @@ class _Places(JSCSSMixin, _RawMacro):
                 f"{_json_for_script(self.data)}</script>")
 
 
-class _Legend(_RawMacro):
+class _PlacesControl(_RawMacro):
+    """A control that reads the places' data block (`_Places`) instead of carrying its own."""
+
+    def __init__(self, places: _Places):
+        super().__init__()
+        self.places = places
+
+
+class _Legend(_PlacesControl):
     """Which colour is which layer (names are escaped HTML from the places' data)."""
 
     _template = Template("""
@@ -346,12 +354,7 @@ class _Legend(_RawMacro):
         {% endmacro %}
     """)
 
-    def __init__(self, places: _Places):
-        super().__init__()
-        self.places = places
-
-
-class _Search(_RawMacro):
+class _Search(_PlacesControl):
     """A search box over place labels that zooms to the place and opens its popup; no CDN plugin."""
 
     _template = Template("""
@@ -409,10 +412,6 @@ class _Search(_RawMacro):
         })();
         {% endmacro %}
     """)
-
-    def __init__(self, places: _Places):
-        super().__init__()
-        self.places = places
 
 
 class _Outlines(_RawMacro):
