@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,7 @@ EXIT_ERROR = 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _log_to_stderr(verbose=args.verbose)
     try:
         return args.func(args) or 0
     except GeoError as exc:
@@ -40,11 +42,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _log_to_stderr(*, verbose: bool) -> None:
+    """geo's notices (an encoding guessed, an index built) as "geo: ..." lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("geo: %(message)s"))
+    logger = logging.getLogger("geo")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="geo",
         description="Find the places news articles mention, resolve them, and map them.",
     )
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also report what geo decided on the way (encodings, indexes)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func: Callable, help: str) -> argparse.ArgumentParser:

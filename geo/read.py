@@ -213,7 +213,9 @@ def _decoded(stream: BinaryIO, name: str) -> Iterator[str]:
             yield text.replace("\x00", "")  # NULs: padding or damage, never words
         if not block:
             break
-    log.info("%s: decoded as %s", name, decoder.encoding)
+    # Say so when a file was not UTF-8: its accents are only as right as the guess.
+    level = logging.INFO if decoder.encoding.startswith("utf-8") else logging.WARNING
+    log.log(level, "%s: decoded as %s", name, decoder.encoding)
 
 
 class Decoder:

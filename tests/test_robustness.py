@@ -237,3 +237,14 @@ def test_offsets_stay_true_in_every_script(tmp_path, capsys, geoparser, monkeypa
     assert found >= 10
     names = {m["text"] for r in records for m in r["mentions"]}
     assert {"Paris", "Cairo", "Tokyo", "Moscow", "Dublin"} <= names
+
+
+def test_a_guessed_encoding_is_reported_on_stderr(tmp_path, capsys):
+    from geo.cli import main
+
+    text_path = tmp_path / "latin.txt"
+    text_path.write_bytes("Caf\xe9 owners in Qu\xe9bec protested.".encode("cp1252"))
+    assert main(["extract", str(text_path), "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert f"geo: {text_path}: decoded as cp1252" in err
+    assert "Qu\u00e9bec" in out
