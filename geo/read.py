@@ -38,9 +38,6 @@ BLOCK = 1 << 20  # bytes read at a time
 # Longest document handed on: well under spaCy's max_length (1,000,000 characters, beyond which
 # it refuses a text) and small enough that the model's memory stays modest.
 MAX_DOC_CHARS = 100_000
-# spaCy's tokenizer takes quadratic time over a run of punctuation, symbols or emoji with no
-# space in it (10,000 "!" take 17 s): no document holds a longer run than this.
-MAX_SYMBOL_RUN = 200
 MODEL_MAX_CHARS = 1_000_000  # a JSONL text the recogniser must read may not be longer
 MAX_JSONL_LINE = 64 << 20  # bytes
 # Articles in one file are separated by two or more blank lines; paragraphs by one.
@@ -59,8 +56,6 @@ _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ID_FIELD = re.compile(r'"id"\s*:\s*("(?:[^"\\\n]|\\.){0,1000}"|-?\d{1,30}\b)')
 _SPACE_RUN = re.compile(r"\s*")
-_SYMBOL_RUN_AT = re.compile(rf"[^\w\s]{{{MAX_SYMBOL_RUN + 1},}}")
-_SYMBOL_RUN = re.compile(rf"(?<![^\w\s]){_SYMBOL_RUN_AT.pattern}")  # tried only where a run starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,9 +343,9 @@ def _split(pieces: Iterable[str], *, articles: bool, limit: int = MAX_DOC_CHARS)
 
     With `articles`, a run of 2+ blank lines separates articles. An article longer than
     `limit` is cut at whitespace (a paragraph break if one is near, else a line break, else
-    a space; inside one huge word, between characters), and one with a run of more than
-    `MAX_SYMBOL_RUN` symbols is cut at and inside that run. Holds at most about `limit` plus
-    one piece of text at a time.
+    a space; inside one huge word, between characters). Holds at most about `limit` plus one
+    piece of text at a time. (Long runs of symbols, which slow spaCy's tokenizer, are the
+    recogniser's business: it blanks them for every input, JSONL included.)
     """
     buf, fresh = "", True
     for piece in chain(pieces, [None]):
@@ -366,16 +361,7 @@ def _split(pieces: Iterable[str], *, articles: bool, limit: int = MAX_DOC_CHARS)
             m = _ARTICLE_BREAK.search(buf, pos, settled) if articles else None
             if m and m.start() - pos > limit:
                 m = None
-            window = m.start() if m else min(settled, pos + limit)
-            run = _SYMBOL_RUN_AT.match(buf, pos, window) or _SYMBOL_RUN.search(buf, pos, window)
-            if run:
-                cut = run.start() if run.start() > pos else _hard_cut(buf, pos + MAX_SYMBOL_RUN // 2, pos + MAX_SYMBOL_RUN)
-                chunk = _tidy(buf[pos:cut], fresh)
-                if chunk:
-                    yield chunk, fresh
-                    fresh = False
-                pos = _SPACE_RUN.match(buf, cut).end()
-            elif m:
+            if m:
                 article = _tidy(buf[pos:m.start()], fresh)
                 if article:
                     yield article, fresh

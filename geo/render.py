@@ -354,6 +354,7 @@ class _Legend(_PlacesControl):
         {% endmacro %}
     """)
 
+
 class _Search(_PlacesControl):
     """A search box over place labels that zooms to the place and opens its popup; no CDN plugin."""
 
