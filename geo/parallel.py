@@ -30,8 +30,8 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from typing import Any
 
-from .errors import GeoError
-from .types import Document, ParseResult
+from geo.errors import GeoError
+from geo.types import Document, ParseResult
 
 CHUNK_SIZE = 16  # documents per task: big enough to batch the model, small enough to keep order cheap
 BATCH_SIZE = 16  # documents per model batch inside a chunk (Geoparser.parse_many)
@@ -67,7 +67,7 @@ def parse_parallel(
     gazetteer reopens the same index file; the language model loads once per worker, with
     the first chunk that needs it). The same parser does the work when no pool is started.
     """
-    from .pipeline import Geoparser
+    from geo.pipeline import Geoparser
 
     workers = default_workers() if workers is None else workers
     if workers < 1:

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
-from .gazetteer import Gazetteer
-from .locale import SourceLocales
-from .recognize import Recognizer
-from .resolve import Resolver
-from .types import Candidate, Document, Mention, ParseResult
+from geo.gazetteer.index import Gazetteer
+from geo.recognize.recognizer import Recognizer
+from geo.resolve.resolver import Resolver
+from geo.resolve.source_locale import SourceLocales
+from geo.types import Candidate, Document, Mention, ParseResult
 
 
 class Geoparser:
@@ -43,7 +43,7 @@ class Geoparser:
         """Results in input order; model inference is batched across documents.
 
         A document that arrives with an `error` (an input the reader could not read, see
-        `geo.read.UnreadableDocument`) passes through as a result with that error. With
+        `geo.inputs.read.UnreadableDocument`) passes through as a result with that error. With
         `on_error="skip"`, a document whose processing raises gets a result with `error` set
         instead of ending the run: one bad document never costs the others their results.
         """
@@ -80,7 +80,7 @@ class Geoparser:
             return ParseResult(doc, error=f"{where}document {doc.id}: {message}")
 
     def forget_sources(self) -> None:
-        """Drop what was learnt about the sources' locales (see `geo.locale`)."""
+        """Drop what was learnt about the sources' locales (see `geo.resolve.source_locale`)."""
         self.locales = SourceLocales()
 
     def rank(self, name: str, context: str = "") -> list[Candidate]:

@@ -16,7 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "geo" / "data" / "countries-110m.geojson"
+OUT = Path(__file__).resolve().parent.parent / "geo" / "maps" / "data" / "countries-110m.geojson"
 PRECISION = 2
 
 

@@ -13,7 +13,7 @@ def mini_gazetteer(tmp_path_factory):
     """A hand-made gazetteer of a dozen places: resolver tests need no model and no big index."""
     import os
 
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     os.environ.setdefault("GEO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     return Gazetteer.load(base=DATA / "mini_gazetteer.csv", use_env=False)

@@ -3,10 +3,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLE, ROOT
 
 from geo.cli import build_parser, main
-
-from conftest import EXAMPLE, ROOT
 
 
 def run(capsys, *argv):

@@ -3,13 +3,12 @@
 Reference points are the real places' coordinates (public knowledge, not corpus data).
 """
 import pytest
+from conftest import EXAMPLE
 from shapely.geometry import Point, shape
 
-from geo.metrics import great_circle_km
-from geo.outline import country_outlines
-from geo.read import read_inputs
-
-from conftest import EXAMPLE
+from geo.distance import great_circle_km
+from geo.inputs.read import read_inputs
+from geo.maps.outline import country_outlines
 
 pytestmark = pytest.mark.skipif(not EXAMPLE.exists(), reason="shared example not present")
 

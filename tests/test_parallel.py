@@ -10,17 +10,16 @@ import os
 import pickle
 
 import pytest
+from conftest import SHARED
 
 from geo import parallel
 from geo.cli import main
 from geo.errors import InputError
-from geo.export import document_record
+from geo.outputs.export import document_record
 from geo.parallel import parse_parallel, portable
 from geo.pipeline import Geoparser
 from geo.progress import progress, wanted
 from geo.types import Document
-
-from conftest import SHARED
 
 NAMES = ["Damascus", "Latakia", "Tartous", "Syria", "Xqzzyville", "Aleppo"]
 
@@ -92,7 +91,7 @@ def test_workers_do_not_outlive_a_killed_parent(tmp_path, mini_gazetteer):
     script = tmp_path / "killed.py"
     script.write_text(f"""
 import multiprocessing, os, signal, sys
-from geo.gazetteer import Gazetteer
+from geo.gazetteer.index import Gazetteer
 from geo.parallel import parse_parallel
 from geo.pipeline import Geoparser
 from geo.types import Document
@@ -178,7 +177,7 @@ def test_portable_parser_leaves_a_loaded_model_behind(geoparser):
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "trnews.xml").exists(), reason="corpora not present")
 def test_full_model_pool_equals_one_process(geoparser, pool_spy):
-    from geo.corpora import read_corpus
+    from geo.evaluation.corpora import read_corpus
 
     gold = read_corpus(SHARED / "corpora" / "trnews.xml")[:10]
     docs = [Document(id=d.id, text=d.text, title=d.title) for d in gold]

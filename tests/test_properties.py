@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import InputError
-from geo.excerpts import excerpt
-from geo.normalize import normalize
-from geo.read import MAX_DOC_CHARS, UnreadableDocument, decode, read_inputs
-from geo.recognize import Recognizer, Span, merge, trim
-from geo.resolve import Resolver
+from geo.gazetteer.normalize import normalize
+from geo.inputs.read import MAX_DOC_CHARS, UnreadableDocument, decode, read_inputs
+from geo.recognize.recognizer import Recognizer, Span, merge, trim
+from geo.resolve.excerpts import excerpt
+from geo.resolve.resolver import Resolver
 from geo.types import Document, Mention
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -137,7 +137,7 @@ def test_merge_keeps_the_model_and_only_non_overlapping_gazetteer_spans(model, g
 
 @pytest.fixture(scope="module")
 def gazetteer():
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     return Gazetteer.load()
 

@@ -6,10 +6,10 @@ import re
 import pytest
 
 import geo.cli
-from geo.atomic import atomic_write
 from geo.cli import main
+from geo.outputs.atomic import atomic_write
 from geo.pipeline import Geoparser
-from geo.resolve import Resolver
+from geo.resolve.resolver import Resolver
 from geo.types import Mention
 
 

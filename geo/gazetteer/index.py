@@ -1,0 +1,288 @@
+"""The gazetteer: CSV files in, a fast name -> places index out.
+
+Parsing a quarter of a million CSV rows on every run would cost seconds, so the CSV files are
+compiled once into an SQLite index in the user's cache directory. SQLite opens in
+milliseconds, answers a lookup by normalised name in microseconds, and is shared read-only by
+every process on the machine (workers of a pool or a Dask cluster on one host need no copy).
+The index file name carries a fingerprint of its sources (path, size, mtime) and of this
+module's index format: when a source changes, a new index is built, and a stale or broken
+index is never trusted.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from geo.errors import GazetteerError
+from geo.gazetteer.normalize import normalize
+from geo.gazetteer.schema import (
+    COUNTRY_CODES,
+    DEMONYM,
+    INDEX_FORMAT,
+    SCHEMA,
+    Row,
+    name_rows,
+    open_readonly,
+    read_rows,
+)
+from geo.types import Candidate, Place
+
+ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
+ENV_CACHE = "GEO_CACHE_DIR"
+ENV_INDEX = "GEO_GAZETTEER_INDEX"  # an index built by `geo gazetteer import`, used instead of the CSVs
+
+
+def shipped_gazetteer() -> Path:
+    """The gazetteer.csv at the repository root (next to the package)."""
+    return Path(__file__).resolve().parents[2] / "gazetteer.csv"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get(ENV_CACHE) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "geo"
+    )
+    return Path(base)
+
+
+def user_gazetteers_from_env() -> list[Path]:
+    value = os.environ.get(ENV_GAZETTEER, "")
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+class Gazetteer:
+    """Places by name: `candidates("Tartous")` gives every entry that name may mean.
+
+    Open it with `Gazetteer.load()` (the shipped gazetteer plus any user gazetteers); rows
+    of later files override rows of earlier ones with the same id.
+    """
+
+    def __init__(self, index_path: Path, sources: Sequence[Path]):
+        self.index_path = index_path
+        self.sources = tuple(sources)
+        self._db = open_readonly(index_path)
+        self._places: dict[int, Place] = {}
+        # News repeats its names: most lookups are answered from memory.
+        self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
+
+    @classmethod
+    def load(
+        cls,
+        extra: Iterable[str | Path] = (),
+        *,
+        base: str | Path | None = None,
+        use_env: bool = True,
+        index: str | Path | None = None,
+    ) -> "Gazetteer":
+        index = index or (os.environ.get(ENV_INDEX) if use_env else None)
+        if index:  # a prebuilt index (a full GeoNames import) replaces the CSV sources
+            return open_index(index, [*extra, *(user_gazetteers_from_env() if use_env else ())])
+        sources = [Path(base) if base else shipped_gazetteer()]
+        sources += [Path(p) for p in extra]
+        if use_env:
+            sources += user_gazetteers_from_env()
+        return cls(ensure_index(sources), sources)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Every place with this name (or alternate name, or demonym), best-known first."""
+        key = normalize(name)
+        return list(self._lookup(key)) if key else []
+
+    def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
+        rows = self._db.execute(
+            "SELECT place, kind, alias FROM names WHERE key = ? ORDER BY kind", (key,)
+        ).fetchall()
+        seen: set[int] = set()
+        out: list[Candidate] = []
+        for rowid, kind, alias in rows:
+            if rowid in seen:
+                continue
+            seen.add(rowid)
+            out.append(Candidate(self.place(rowid), alias, demonym=kind == DEMONYM))
+        out.sort(key=lambda c: -c.place.population)
+        return tuple(out)
+
+    def has_name(self, name: str) -> bool:
+        key = normalize(name)
+        return bool(key) and self._db.execute(
+            "SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)
+        ).fetchone() is not None
+
+    def place(self, rowid: int) -> Place:
+        cached = self._places.get(rowid)
+        if cached is None:
+            row = self._db.execute(
+                "SELECT id, name, lat, lon, feature_class, feature_code, country_code, admin1,"
+                " admin2, population, source FROM places WHERE rowid = ?",
+                (rowid,),
+            ).fetchone()
+            cached = self._places[rowid] = Place(*row)
+        return cached
+
+    def get(self, place_id: str) -> Place | None:
+        row = self._db.execute("SELECT rowid FROM places WHERE id = ?", (place_id,)).fetchone()
+        return self.place(row[0]) if row else None
+
+    def countries(self) -> dict[str, Place]:
+        """Country reference entries by ISO code (the resolver's notion of "inside Syria")."""
+        marks = ",".join("?" * len(COUNTRY_CODES))
+        rows = self._db.execute(
+            f"SELECT rowid, country_code FROM places WHERE feature_code IN ({marks})"
+            " ORDER BY population DESC",
+            tuple(COUNTRY_CODES),
+        ).fetchall()
+        out: dict[str, Place] = {}
+        for rowid, code in rows:
+            out.setdefault(code, self.place(rowid))
+        return out
+
+    def stats(self) -> dict[str, object]:
+        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        by_code = self._db.execute(
+            "SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code ORDER BY 2 DESC"
+        ).fetchall()
+        by_source = self._db.execute(
+            "SELECT source, COUNT(*) FROM places GROUP BY CASE WHEN source LIKE 'http%'"
+            " THEN 'curated' ELSE source END ORDER BY 2 DESC"
+        ).fetchall()
+        names = self._db.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        places = self._db.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+        return {
+            "sources": [str(s) for s in self.sources],
+            "index": str(self.index_path),
+            "built": meta.get("built", ""),
+            "places": places,
+            "names": names,
+            "by_feature_code": dict(by_code),
+            "by_source": dict(by_source),
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __getstate__(self) -> dict[str, object]:
+        # Workers (multiprocessing, Dask) reopen the shared index file instead of copying it.
+        return {"index_path": self.index_path, "sources": self.sources}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["index_path"], state["sources"])  # type: ignore[misc, arg-type]
+
+
+# -- the index ---------------------------------------------------------------------------
+
+
+def fingerprint(sources: Sequence[Path]) -> str:
+    digest = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
+    for path in sources:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise GazetteerError(f"{path}: gazetteer file not found") from None
+        except OSError as exc:
+            raise GazetteerError(f"{path}: cannot read gazetteer: {exc.strerror}") from None
+        digest.update(f"|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
+def ensure_index(sources: Sequence[Path]) -> Path:
+    """Path of an up-to-date index for these sources, building it if needed."""
+    key = fingerprint(sources)
+    path = cache_dir() / f"gazetteer-{key}.sqlite"
+    if path.exists() and _index_ok(path, key):
+        return path
+    build_index(sources, path, key)
+    return path
+
+
+def _index_ok(path: Path, key: str) -> bool:
+    try:
+        db = open_readonly(path)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            return row is not None and row[0] == key
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+
+
+def build_index(sources: Sequence[Path], path: Path, key: str) -> None:
+    """Compile the CSV sources into an SQLite index, written atomically."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise GazetteerError(f"{path.parent}: cannot write the gazetteer index: {exc.strerror}") from None
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            _fill(db, sources, key)
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fill(db: sqlite3.Connection, sources: Sequence[Path], key: str) -> None:
+    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+    rows: dict[str, Row] = {}  # later sources override earlier ones by id
+    for source in sources:
+        for row in read_rows(source):
+            rows.pop(row.place.id, None)
+            rows[row.place.id] = row
+    for rowid, row in enumerate(rows.values(), start=1):
+        p = row.place
+        db.execute(
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (rowid, p.id, p.name, p.lat, p.lon, p.feature_class, p.feature_code,
+             p.country_code, p.admin1, p.admin2, p.population, p.source),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?,?,?,?)",
+            name_rows(rowid, row),
+        )
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("fingerprint", key), ("built", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+         ("sources", os.pathsep.join(str(s) for s in sources))],
+    )
+    db.commit()
+
+
+def open_index(path: str | Path, extra: Iterable[str | Path] = ()) -> Gazetteer:
+    """The gazetteer of an index built by `import_geonames`, checked before it is trusted."""
+    path = Path(path)
+    extra = list(extra)
+    if extra:
+        raise GazetteerError(
+            f"{path}: extra gazetteers ({', '.join(map(str, extra))}) cannot be layered on an "
+            f"imported index at run time; import them into it: geo gazetteer import DUMP "
+            f"--gazetteer FILE"
+        )
+    if not path.is_file():
+        raise GazetteerError(f"{path}: gazetteer index not found (build one with `geo gazetteer import`)")
+    try:
+        db = open_readonly(path)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:
+        raise GazetteerError(f"{path}: not a geo gazetteer index") from None
+    if meta.get("index_format") != str(INDEX_FORMAT):
+        raise GazetteerError(
+            f"{path}: gazetteer index format {meta.get('index_format', '?')}, this geo reads "
+            f"format {INDEX_FORMAT}: re-run `geo gazetteer import`"
+        )
+    sources = [Path(p) for p in meta.get("sources", "").split(os.pathsep) if p]
+    return Gazetteer(path, sources)

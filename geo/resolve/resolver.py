@@ -1,0 +1,301 @@
+"""Mentions -> places: rank each mention's gazetteer candidates by what the document says.
+
+Retrieve, then rank, in two passes. The first pass scores candidates on priors alone
+(feature type, population, whether the alias is the entry's main name, the words around the
+mention: "airbase", "province"); the second adds the document's context: how much of the
+rest of the document points at each country and first-level region, how close the candidate
+lies to the other names' likely places, parent patterns ("Alexandria, La.", "Aleppo in
+Syria"), and the source's usual regions (`geo.resolve.source_locale`). A mention whose best candidate stays
+implausible gets no place: a missing marker is better than a wrong one.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from geo.distance import EARTH_RADIUS_KM
+from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
+from geo.gazetteer.normalize import normalize
+from geo.resolve.excerpts import Sentences
+from geo.types import Candidate, Mention, Place, Resolution
+
+# Prior weight of a feature code: how readily news means this kind of place by a bare name.
+TYPE_PRIOR = {
+    **{code: 4.0 for code in COUNTRY_CODES},
+    "CONT": 4.0, "OCN": 3.5, "SEA": 3.0, "GULF": 2.0, "RGN": 2.5, "ADM1": 3.0,
+    "PPLC": 2.5, "PPLA": 1.5, "PPLA2": 0.8, "PPLA3": 0.3, "ADM2": 1.5,
+    "MTS": 1.5, "DSRT": 1.5, "STM": 1.0, "PEN": 1.5, "ISL": 1.0, "ISLS": 1.5,
+    "AIRB": 1.5, "NVB": 1.5, "PSTB": 1.0, "AIRP": 0.5,
+}
+# Words near a mention that say what kind of place it is.
+CUE_WORDS = {
+    "AIRB": ("airbase", "air base", "airfield", "air field", "base"),
+    "AIRP": ("airport",),
+    "NVB": ("naval", "port", "base"),
+    "ADM1": ("province", "governorate", "state", "region", "oblast"),
+    "ADM2": ("county", "parish", "district", "borough"),
+    "STM": ("river",),
+    "MTS": ("mountains", "mountain", "range"),
+    "PSTB": ("crossing", "border"),
+}
+_PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
+_COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
+# Places whose point says little about where the story is: no nearness for them.
+_AREAS = frozenset({"CONT", "RGN", "OCN", "SEA", "ADM1"})
+
+# Weights, tuned on the dev halves of LGL, TR-News and GeoVirus (`geo eval`, README).
+MIN_SCORE = 1.0  # below this the resolver abstains
+POP_WEIGHT = 0.5  # per decade of population
+MAIN_NAME_BONUS = 0.75  # the alias is the entry's main name
+DEMONYM_BONUS = 1.0  # "Syrian" matched as a demonym of Syria
+CUE_BONUS = 3.0  # the words around say this kind of place ("Hmeimim airbase")
+ONLINE_PRIOR = 1.0  # an online geocoder's answer, asked for by the user
+BARE_COUNTY_PENALTY = 2.0  # "Monroe" for Monroe County
+CITY_OVER_REGION = 2.0  # "Vienna" the city over Vienna the state
+TOWN_NAMED_LIKE_COUNTRY = 3.0  # Russia, New York, when a country "Russia" exists
+COUNTRY_WEIGHT = 6.0  # x share of the other names pointing at the country
+ADMIN1_WEIGHT = 16.0  # x share pointing at the first-level region
+PARENT_WEIGHT = 6.0  # "X, Y" / "X in Y" where Y may contain X
+LOCALE_WEIGHT = 0.3  # the source's usual regions, as a share of a name's vote
+NEAR_WEIGHT = 32.0  # x mean closeness to the other names' likeliest senses
+NEAR_KM = 50.0  # closeness halves every ~35 km (exp(-d / NEAR_KM))
+NEAR_TOP = 8  # senses of each other name considered
+
+
+@dataclass
+class _Scored:
+    candidate: Candidate
+    prior: float
+    score: float = 0.0
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, *, min_score: float = MIN_SCORE, max_candidates: int = 50):
+        self.gazetteer = gazetteer
+        self.min_score = min_score
+        self.max_candidates = max_candidates
+
+    def candidates(self, mention: Mention) -> list[Candidate]:
+        found = self.gazetteer.candidates(mention.text)
+        if mention.demonym:
+            found = [c for c in found if c.demonym] or found
+        return found[: self.max_candidates]
+
+    def resolve(
+        self, text: str, mentions: Sequence[Mention], *, locale: dict[str, float] | None = None
+    ) -> list[Resolution]:
+        """Resolve a document's mentions together: each is context for the others.
+
+        `locale` (see `geo.resolve.source_locale`) is the share of the source's earlier places in each
+        first-level region; it counts as weak extra context.
+        """
+        scored = [self._score_priors(m, text) for m in mentions]
+        by_name = {normalize(m.text): options for m, options in zip(mentions, scored)}
+        evidence = _evidence(list(by_name.values()))
+        others = max(1, len(by_name) - 1)
+        parents = self._parents(text, mentions, scored)
+        nearness = _Nearness(by_name)
+        near_by_name: dict[str, list[float]] = {}
+        support_by_name: dict[str, dict[str, float]] = {}
+        sentences = Sentences(text)
+        out = []
+        for i, (mention, options) in enumerate(zip(mentions, scored)):
+            key = normalize(mention.text)
+            if key not in near_by_name:
+                near_by_name[key] = nearness.of(key, options)
+                support_by_name[key] = _support(evidence, _evidence([options]), others, locale)
+            near, support = near_by_name[key], support_by_name[key]
+            for s, closeness in zip(options, near):
+                s.score = (s.prior + self._context(s.candidate.place, support, parents.get(i))
+                           + NEAR_WEIGHT * closeness)
+            options.sort(key=lambda s: -s.score)
+            best = options[0] if options and options[0].score >= self.min_score else None
+            out.append(
+                Resolution(
+                    mention=mention,
+                    place=best.candidate.place if best else None,
+                    score=round(best.score, 3) if best else 0.0,
+                    candidates=tuple(replace(s.candidate, score=round(s.score, 3)) for s in options[:10]),
+                    excerpt=sentences.excerpt(mention.start, mention.end),
+                )
+            )
+        return _one_sense_per_name(out)
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
+        cues = _cues(text, mention)
+        candidates = self.candidates(mention)
+        # Regions named after their capital: a bare "Vienna", "Tulcea" or "Damascus" is the city.
+        regions = {(c.place.country_code, c.place.admin1) for c in candidates
+                   if c.place.feature_code == "ADM1"}
+        # A town named after a country ("Russia", New York) almost never is what news means.
+        country_named = any(c.place.feature_code in COUNTRY_CODES and not c.demonym for c in candidates)
+        out = []
+        for c in candidates:
+            p = c.place
+            prior = TYPE_PRIOR.get(p.feature_code, 0.0)
+            prior += POP_WEIGHT * math.log10(p.population + 1)
+            if normalize(c.alias) == normalize(p.name):
+                prior += MAIN_NAME_BONUS
+            if c.demonym:
+                prior += DEMONYM_BONUS
+            if p.source.startswith("geopy:"):
+                prior += ONLINE_PRIOR  # the user asked the online geocoder for this name
+            if p.feature_code in cues:
+                prior += CUE_BONUS
+            if country_named and p.feature_class == "P":
+                prior -= TOWN_NAMED_LIKE_COUNTRY
+            if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
+                prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
+            if (p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions) or (
+                p.feature_code == "PPLC" and p.country_code in {cc for cc, _ in regions}
+            ):
+                prior += CITY_OVER_REGION
+            out.append(_Scored(c, prior))
+        return out
+
+    def _context(self, place: Place, support: dict[str, float], parent: set[str] | None) -> float:
+        """Bonus for agreeing with the rest of the document (`support`: share of the other
+        names that point at each country / admin1) and with a parent mention."""
+        bonus = 0.0
+        country = place.country_code
+        if country:
+            bonus += COUNTRY_WEIGHT * support.get(country, 0.0)
+            if place.admin1:
+                bonus += ADMIN1_WEIGHT * support.get(f"{country}.{place.admin1}", 0.0)
+        if parent and (country in parent or f"{country}.{place.admin1}" in parent):
+            bonus += PARENT_WEIGHT
+        return bonus
+
+    def _parents(self, text: str, mentions: Sequence[Mention], scored: list[list[_Scored]]) -> dict[int, set[str]]:
+        """"X, Y" / "X in Y": the countries and regions Y may be constrain X."""
+        out: dict[int, set[str]] = {}
+        for i in range(len(mentions) - 1):
+            a, b = mentions[i], mentions[i + 1]
+            if not _PARENT.match(text[a.end:b.start]):
+                continue
+            keys = set()
+            for s in scored[i + 1]:
+                p = s.candidate.place
+                if p.feature_code in COUNTRY_CODES:
+                    keys.add(p.country_code)
+                elif p.feature_code == "ADM1":
+                    keys.add(f"{p.country_code}.{p.admin1}")
+            if keys:
+                out[i] = keys
+        return out
+
+
+_CUE_PATTERNS = {
+    code: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") for code, words in CUE_WORDS.items()
+}
+
+
+def _cues(text: str, mention: Mention) -> set[str]:
+    window = text[max(0, mention.start - 25): mention.start].lower() + " " + text[mention.end: mention.end + 25].lower()
+    return {code for code, pattern in _CUE_PATTERNS.items() if pattern.search(window)}
+
+
+def _support(evidence: dict[str, float], own: dict[str, float], others: int,
+             locale: dict[str, float] | None) -> dict[str, float]:
+    """Share of the document's other names (plus the source's locale) behind each key."""
+    support = {k: (v - own.get(k, 0.0)) / others for k, v in evidence.items()}
+    for key, share in (locale or {}).items():
+        support[key] = support.get(key, 0.0) + LOCALE_WEIGHT * share
+    return support
+
+
+def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
+    """How strongly the mentions point at each country and admin1.
+
+    Each mention spreads one vote over its candidates' countries (and admin1s) by the
+    softmax of their priors, so "Syria" votes almost wholly for SY and an ambiguous "Paris"
+    splits its vote.
+    """
+    totals: dict[str, float] = defaultdict(float)
+    for options in scored:
+        if not options:
+            continue
+        top = max(s.prior for s in options)
+        weights = [math.exp(s.prior - top) for s in options]
+        norm = sum(weights)
+        for s, w in zip(options, weights):
+            p = s.candidate.place
+            if p.country_code:
+                totals[p.country_code] += w / norm
+                if p.admin1 and p.feature_code not in COUNTRY_CODES:
+                    totals[f"{p.country_code}.{p.admin1}"] += w / norm
+    return totals
+
+
+class _Nearness:
+    """How close each candidate lies to the places the document's other names may be.
+
+    Places in one story cluster: "Edmonton" next to "Enfield" is the London district, not
+    the Canadian city. For each other name, take its likeliest nearby sense (prior
+    probability times exp(-distance / NEAR_KM)); a candidate's nearness is the mean of that
+    over the other names. Countries, continents and seas have no meaningful point here and
+    neither give nor get nearness.
+    """
+
+    def __init__(self, by_name: dict[str, list[_Scored]]):
+        self.names: list[str] = []
+        rows: list[tuple[int, float, float, float]] = []
+        for name, options in by_name.items():
+            located = [s for s in options if _pointlike(s.candidate.place)]
+            if not located:
+                continue
+            top = max(s.prior for s in options)
+            norm = sum(math.exp(s.prior - top) for s in options)
+            index = len(self.names)
+            self.names.append(name)
+            for s in sorted(located, key=lambda s: -s.prior)[:NEAR_TOP]:
+                p = s.candidate.place
+                rows.append((index, math.exp(s.prior - top) / norm, p.lat, p.lon))
+        table = np.array(rows, dtype=float).reshape(-1, 4)
+        self.owner = table[:, 0].astype(int)
+        self.starts = np.flatnonzero(np.diff(self.owner, prepend=-1))
+        self.weight = table[:, 1]
+        self.lat, self.lon = np.radians(table[:, 2]), np.radians(table[:, 3])
+
+    def of(self, name: str, options: list[_Scored]) -> list[float]:
+        others = len(self.names) - (name in self.names)
+        if others <= 0 or not options:
+            return [0.0] * len(options)
+        pointlike = [_pointlike(s.candidate.place) for s in options]
+        lat = np.radians([s.candidate.place.lat for s in options])[:, None]
+        lon = np.radians([s.candidate.place.lon for s in options])[:, None]
+        a = np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        closeness = self.weight * np.exp(-km / NEAR_KM)
+        if name in self.names:
+            closeness[:, self.owner == self.names.index(name)] = 0.0
+        # Rows are grouped by name: the best sense of each other name, summed over names.
+        best = np.maximum.reduceat(closeness, self.starts, axis=1).sum(axis=1) / others
+        return [float(b) if ok else 0.0 for b, ok in zip(best, pointlike)]
+
+
+def _pointlike(place: Place) -> bool:
+    return place.feature_code not in COUNTRY_CODES and place.feature_code not in _AREAS
+
+
+def _one_sense_per_name(resolutions: list[Resolution]) -> list[Resolution]:
+    """The same name means the same place throughout a document: its best-scored sense."""
+    best: dict[str, Resolution] = {}
+    for r in resolutions:
+        key = normalize(r.mention.text)
+        if r.place is not None and (key not in best or r.score > best[key].score):
+            best[key] = r
+    out = []
+    for r in resolutions:
+        chosen = best.get(normalize(r.mention.text))
+        if chosen is not None and chosen.place != r.place:
+            r = replace(r, place=chosen.place, score=chosen.score)
+        out.append(r)
+    return out

@@ -1,0 +1,331 @@
+"""The folium map: markers, escaped popups, options, offline output, atomic saves.
+
+Results are built by hand (no language model): `result()` finds each mention's offsets in the
+text and makes the sentence around it the excerpt, as the pipeline would.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+from folium.plugins import MarkerCluster
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.errors import GeoError, OutputError
+from geo.maps.render import (
+    MAX_LAYERS,
+    OTHER_LABEL,
+    _escape,
+    build_map,
+    popup_html,
+    save_map,
+    summarize_places,
+)
+from geo.types import Document, Excerpt, Mention, ParseResult, Place, Resolution
+
+ALEPPO = Place("170063", "Aleppo", 36.20, 37.16, "P", "PPLA", "SY")
+DAMASCUS = Place("170654", "Damascus", 33.51, 36.29, "P", "PPLC", "SY")
+SYRIA = Place("163843", "Syria", 35.0, 38.0, "A", "PCLI", "SY")
+
+XSS_SCRIPT = "<script>window.__xss = 1</script>"
+XSS_ATTR = '"><img src=x onerror=alert(1)>'
+XSS_TEMPLATE = "${window.__xss = 1}"
+# Jinja syntax: folium/branca compile rendered snippets as templates; article text must never be.
+JINJA_PAYLOADS = ("{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ ''.__class__ }}")
+
+
+def result(doc_id: str, text: str, *mentions: tuple[str, Place], title: str = "", url: str = "",
+           demonyms: tuple[str, ...] = ()) -> ParseResult:
+    """A ParseResult whose i-th resolution is the first unused occurrence of mentions[i][0]."""
+    document = Document(id=doc_id, text=text, title=title, url=url)
+    resolutions, cursor = [], {}
+    for word, place in mentions:
+        start = text.index(word, cursor.get(word, 0))
+        cursor[word] = start + len(word)
+        end = start + len(word)
+        s_start = text.rfind(". ", 0, start) + 2 if ". " in text[:start] else 0
+        s_end = text.find(". ", end) + 1 or len(text)
+        excerpt = Excerpt(text[s_start:s_end], start - s_start, end - s_start)
+        mention = Mention(start, end, word, "GPE", demonym=word in demonyms)
+        resolutions.append(Resolution(mention, place, 0.9, excerpt=excerpt))
+    return ParseResult(document, tuple(resolutions))
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def map_data(page: str) -> dict:
+    """The places' JSON document in the page (markers, layers, popups are made from it)."""
+    found = re.findall(r'<script type="application/json" id="geo_places_\w+_data">(.*?)</script>', page, re.DOTALL)
+    assert len(found) <= 1
+    return json.loads(found[0]) if found else {"groups": [], "places": []}
+
+
+def markers(page: str) -> int:
+    return len(map_data(page)["places"])
+
+
+def layer_names(page: str) -> list[str]:
+    return [name for name, _ in map_data(page)["groups"]]
+
+
+@pytest.fixture
+def two_articles() -> list[ParseResult]:
+    return [
+        result("a1", "Shelling hit Aleppo. Aleppo residents fled to Damascus.",
+               ("Aleppo", ALEPPO), ("Aleppo", ALEPPO), ("Damascus", DAMASCUS),
+               title="Aleppo shelled", url="https://news.example/a1"),
+        result("a2", "Talks in Damascus stalled. Shelling hit Aleppo.",
+               ("Damascus", DAMASCUS), ("Aleppo", ALEPPO), title="Talks stall"),
+    ]
+
+
+def test_one_marker_per_place(two_articles):
+    page = render(build_map(two_articles))
+    assert markers(page) == 2
+    assert "Aleppo (SY)" in page  # tooltip
+
+
+def test_popup_shows_excerpts_with_highlight_and_facts(two_articles):
+    page = render(build_map(two_articles))
+    assert "Talks in <mark>Damascus</mark> stalled." in page
+    assert "SY · regional capital · 3 mentions" in page
+    link = '<a href="https://news.example/a1" target="_blank" rel="noopener noreferrer">Aleppo shelled</a>'
+    assert any(link in popup for *_, popup in map_data(page)["places"])
+
+
+def test_popup_groups_by_article_and_dedups_excerpts(two_articles):
+    aleppo = next(s for s in summarize_places(two_articles) if s.place == ALEPPO)
+    assert aleppo.mentions == 3
+    html = popup_html(aleppo)
+    # a2's "Shelling hit Aleppo." repeats a1's sentence word for word: shown once, under a1.
+    assert html.count("Shelling hit <mark>Aleppo</mark>.") == 1
+    assert html.count("<mark>Aleppo</mark> residents fled") == 1
+    assert html.index("Aleppo shelled") < html.index("Talks stall")
+    assert html.count('class="geo-article"') == 2
+
+
+def test_mentions_without_excerpt_get_the_surrounding_text():
+    doc = Document("d", "x" * 300 + " Aleppo " + "y" * 300)
+    start = doc.text.index("Aleppo")
+    r = ParseResult(doc, (Resolution(Mention(start, start + 6, "Aleppo"), ALEPPO),))
+    html = popup_html(summarize_places([r])[0])
+    assert re.search(r">x{99} <mark>Aleppo</mark> y{99}<", html)
+
+
+def test_article_text_is_escaped_everywhere():
+    payload = f"{XSS_SCRIPT} {XSS_ATTR} {XSS_TEMPLATE} `tick` back\\slash"
+    evil_place = Place("666", f"Evil{XSS_ATTR}", 10.0, 10.0, "P", "PPL", "XX")
+    r = result("<b>id</b>", f"Near Aleppo {payload} today. In Evil{XSS_ATTR} too.",
+               ("Aleppo", ALEPPO), (f"Evil{XSS_ATTR}", evil_place),
+               title=f"Title {XSS_SCRIPT}{XSS_ATTR}", url="javascript:alert(1)")
+    for self_contained in (False, True):
+        page = render(build_map([r], title=XSS_ATTR, self_contained=self_contained))
+        for raw in ("<script>window.__xss", "<img src=x", XSS_TEMPLATE, "<b>id</b>", "javascript:"):
+            assert raw not in page
+        assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in page
+        assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+        assert "&#36;{window.__xss = 1}" in page
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_escaped_text_cannot_open_a_tag_attribute_or_js_template(text):
+    assert not set(_escape(text)) & set("<>\"'`$\\")
+
+
+def test_only_http_urls_are_linked():
+    for url, linked in [("http://x.example/a", True), ("HTTPS://x.example/a", True),
+                        ("javascript:alert(1)", False), (" javascript:alert(1)", False),
+                        ("data:text/html,hi", False), ("//x.example/a", False), ("", False)]:
+        html = popup_html(summarize_places([result("d", "Aleppo.", ("Aleppo", ALEPPO), url=url)])[0])
+        assert ("<a href=" in html) is linked, url
+
+
+def test_min_mentions_filters_places(two_articles):
+    assert markers(render(build_map(two_articles, min_mentions=3))) == 1  # Aleppo: 3, Damascus: 2
+    assert markers(render(build_map(two_articles, min_mentions=4))) == 0
+
+
+def test_demonyms_false_drops_demonym_mentions():
+    r = result("d", "Syrian forces entered Aleppo.", ("Syrian", SYRIA), ("Aleppo", ALEPPO),
+               demonyms=("Syrian",))
+    assert markers(render(build_map([r]))) == 2
+    page = render(build_map([r], demonyms=False))
+    assert markers(page) == 1
+    assert "<mark>Syrian</mark>" not in page
+
+
+def test_unknown_tiles_name_is_a_clear_error(two_articles):
+    with pytest.raises(GeoError, match="unknown tiles 'NoSuchTiles'") as info:
+        build_map(two_articles, tiles="NoSuchTiles")
+    assert isinstance(info.value, ValueError)
+    assert "tile.opentopomap.org" in render(build_map(two_articles, tiles="OpenTopoMap"))
+
+
+def test_layers_per_article_legend_search_and_title(two_articles):
+    three = [*two_articles, result("a3", "Quiet day in Syria.", ("Syria", SYRIA), title="Quiet")]
+    page = render(build_map(three, title="Syria <news>"))
+    # Aleppo and Damascus are in both a1 and a2: the shared layer; Syria only in a3.
+    assert layer_names(page) == ["Quiet", "Places in several articles"]
+    assert not map_data(page)["sharedCluster"]  # few articles: a cluster per layer
+    assert "control.addOverlay(" in page
+    assert "Syria &lt;news&gt;" in page
+    assert "geo-legend" in page and "Find a place" in page
+    assert "Damascus (SY)" in page
+
+
+def test_cluster_false_uses_plain_feature_groups(two_articles):
+    page = render(build_map(two_articles, cluster=False))
+    assert "markerClusterGroup" not in page
+    assert "L.featureGroup(" in page
+
+
+def test_single_place_gets_a_reasonable_zoom():
+    page = render(build_map([result("d", "In Aleppo.", ("Aleppo", ALEPPO))]))
+    assert re.search(r'fitBounds\(\[\[36\.2, 37\.16\], \[36\.2, 37\.16\]\],\s*\{padding: \[30, 30\], maxZoom: 11, animate: false\}', page)
+
+
+def test_empty_results_still_make_a_map():
+    page = render(build_map([]))
+    assert markers(page) == 0 and "L.map(" in page
+
+
+def test_self_contained_loads_nothing_from_the_network(two_articles):
+    page = render(build_map(two_articles, self_contained=True))
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=", page)
+    assert "bootstrap" not in page.lower()
+    assert "L.markerClusterGroup = " in page or "markerClusterGroup=" in page  # plugin inlined
+    assert "data:image/png;base64," in page  # Leaflet's layer-control icon
+    assert '"geo-outlines"' in page  # country outlines under the markers
+    assert markers(page) == 2
+
+
+def test_self_contained_leaves_folium_globals_alone(two_articles):
+    before = (list(folium.Map.default_js), list(MarkerCluster.default_css))
+    render(build_map(two_articles, self_contained=True))
+    assert (list(folium.Map.default_js), list(MarkerCluster.default_css)) == before
+    page = render(build_map(two_articles))
+    assert re.search(r'<script src="https://[^"]*leaflet\.js"', page)
+
+
+def test_save_map_writes_map_and_embed_snippet(tmp_path, two_articles):
+    written = save_map(build_map(two_articles), tmp_path / "news map.html", embed=True)
+    assert written == [tmp_path / "news map.html", tmp_path / "news map.embed.html"]
+    assert "Talks in <mark>Damascus</mark>" in written[0].read_text()
+    snippet = written[1].read_text()
+    assert '<iframe src="news%20map.html"' in snippet and "<!--" in snippet
+    assert oct(written[0].stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_save_map_is_atomic(tmp_path, two_articles, monkeypatch):
+    target = tmp_path / "map.html"
+    target.write_text("old map")
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("geo.outputs.atomic.os.replace", fail)
+    with pytest.raises(OutputError, match="map.html"):
+        save_map(build_map(two_articles), target)
+    assert target.read_text() == "old map"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temp file left
+
+
+def test_save_map_where_no_directory_can_be_is_an_output_error(tmp_path, two_articles):
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(OutputError):
+        save_map(build_map(two_articles), tmp_path / "file" / "map.html")
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_static_map_formats(tmp_path, two_articles, suffix):
+    pytest.importorskip("matplotlib")
+    from geo.maps.render import save_static_map
+
+    out = save_static_map(two_articles, tmp_path / f"map.{suffix}", title="Costs $5 and $6")
+    assert out.stat().st_size > 1000
+    if suffix == "svg":
+        svg = out.read_text()
+        assert "Aleppo (3)" in svg and "Damascus (2)" in svg  # most-mentioned places labelled
+
+
+def test_static_map_labels_only_the_top_places(tmp_path, two_articles):
+    pytest.importorskip("matplotlib")
+    from geo.maps.render import save_static_map
+
+    svg = save_static_map(two_articles, tmp_path / "map.svg", labels=1).read_text()
+    assert "Aleppo (3)" in svg and "Damascus" not in svg
+
+
+def test_static_map_rejects_unknown_formats(tmp_path, two_articles):
+    from geo.maps.render import save_static_map
+
+    with pytest.raises(OutputError, match="not 'gif'"):
+        save_static_map(two_articles, tmp_path / "map.gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_article_layers_follow_input_order_and_have_unique_names():
+    rs = [result("b", "In Paris.", ("Paris", Place("2", "Paris", 48.85, 2.35, "P", "PPLC", "FR")), title="Same"),
+          result("a", "In Aleppo. Aleppo again.", ("Aleppo", ALEPPO), ("Aleppo", ALEPPO), title="Same")]
+    assert layer_names(render(build_map(rs))) == ["Same", "Same (2)"]
+
+
+def test_many_articles_share_one_cluster_and_a_capped_layer_list():
+    """Past MAX_LAYERS layers: the most-mentioned articles keep theirs, the rest are "Other
+    articles", all in one cluster; every place still has its marker and its article's colour."""
+    rs = []
+    for i in range(40):
+        place = Place(f"p{i}", f"Town{i}", i, i, "P", "PPL", "XX")
+        word = f"Town{i}"
+        rs.append(result(f"d{i}", " ".join([f"In {word}."] * (1 + i % 3)), *[(word, place)] * (1 + i % 3),
+                         title=f"Story {i}"))
+    rs.append(result("both", "In Town0 and Town1.", ("Town0", Place("p0", "Town0", 0, 0, "P", "PPL", "XX")),
+                     ("Town1", Place("p1", "Town1", 1, 1, "P", "PPL", "XX")), title="Both"))
+    data = map_data(render(build_map(rs)))
+    names = [name for name, _ in data["groups"]]
+    assert len(names) == MAX_LAYERS and data["sharedCluster"]
+    assert names[-2:] == [OTHER_LABEL, "Places in several articles"]
+    kept = [int(n.split()[1]) for n in names[:-2]]
+    assert kept == sorted(kept)  # input order
+    # the 13 articles with three mentions, then 10 of those with two (d1 lost Town1 to "Both")
+    assert [i % 3 for i in kept].count(2) == 13 and [i % 3 for i in kept].count(1) == 10
+    assert len(data["places"]) == 40
+    colours = {p[5]: p[3] for p in data["places"]}
+    assert colours["Town5 (XX)"] == 5 - 2 and colours["Town0 (XX)"] == len(data["colours"]) - 1
+
+
+@pytest.mark.parametrize("self_contained", [False, True])
+def test_jinja_syntax_in_articles_is_never_evaluated(self_contained):
+    """Server-side template injection: `{{ 7*7 }}` in an excerpt, title, URL or place name
+    must reach the page as text, not be run by Jinja when the map is rendered."""
+    for payload in JINJA_PAYLOADS:
+        place = Place("667", f"Town{payload}", 5.0, 5.0, "P", "PPL", "XX")
+        r = result("jinja", f"Near Aleppo {payload} today. In Town{payload} too.",
+                   ("Aleppo", ALEPPO), (f"Town{payload}", place),
+                   title=f"Title {payload}", url=f"https://x.example/{payload}")
+        page = render(build_map([r], title=f"Map {payload}", self_contained=self_contained))
+        shown = _escape(payload)
+        data = map_data(page)
+        popups = "".join(p[6] for p in data["places"])
+        assert f"Near <mark>Aleppo</mark> {shown} today." in popups  # excerpt
+        assert f"Title {shown}" in popups and f"Title {shown}" in layer_names(page)  # title
+        assert f'href="https://x.example/{shown}"' in popups  # url
+        assert f"Town{shown} (XX)" in [p[5] for p in data["places"]]  # tooltip, search list
+        assert f"Map {shown}" in page  # map title
+        for evaluated in ("Aleppo 49 today", "Title 49", "Town49", "Map 49", "xxx",
+                          "&lt;class", "<class "):
+            assert evaluated not in page, (payload, evaluated)
+
+
+def test_places_json_cannot_close_its_script_element():
+    r = result("s", "Near Aleppo today.", ("Aleppo", ALEPPO), title="</script><!-- <script>")
+    page = render(build_map([r]))
+    data_block = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.DOTALL).group(1)
+    assert "</script" not in data_block.lower() and "<!--" not in data_block
+    assert layer_names(page) == ["&lt;/script&gt;&lt;!-- &lt;script&gt;"]

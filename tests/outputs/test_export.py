@@ -1,0 +1,49 @@
+import csv
+import io
+import json
+
+from geo.outputs.export import write_csv, write_geojson, write_jsonl
+from geo.types import Document, Excerpt, Mention, ParseResult, Place, Resolution
+
+PLACE = Place("t:1", "Deraa", 32.62, 36.10, "P", "PPLA", "SY", "12", "", 100000, "test")
+
+
+def result():
+    text = "Clashes in Deraa and in Nowhereville."
+    doc = Document("d1", text, title="Clashes")
+    hit = Resolution(Mention(11, 16, "Deraa", "GPE"), PLACE, 7.5, (), Excerpt(text, 11, 16))
+    miss = Resolution(Mention(24, 36, "Nowhereville", "GPE"), None, 0.0, (), Excerpt(text, 24, 36))
+    return ParseResult(doc, (hit, miss))
+
+
+def test_jsonl_fields_and_nulls():
+    out = io.StringIO()
+    write_jsonl([result()], out)
+    (line,) = out.getvalue().splitlines()
+    record = json.loads(line)
+    assert record["id"] == "d1" and record["title"] == "Clashes"
+    hit, miss = record["mentions"]
+    assert {k: hit[k] for k in ("start", "end", "text", "lat", "lon", "name", "country_code",
+                                "feature_code", "gazetteer_id", "score")} == {
+        "start": 11, "end": 16, "text": "Deraa", "lat": 32.62, "lon": 36.10, "name": "Deraa",
+        "country_code": "SY", "feature_code": "PPLA", "gazetteer_id": "t:1", "score": 7.5}
+    assert hit["excerpt"] == "Clashes in Deraa and in Nowhereville."
+    assert miss["lat"] is None and miss["lon"] is None and miss["text"] == "Nowhereville"
+
+
+def test_geojson_one_feature_per_place():
+    out = io.StringIO()
+    write_geojson([result(), result()], out)
+    collection = json.loads(out.getvalue())
+    (feature,) = collection["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [36.10, 32.62]}
+    assert feature["properties"]["mention_count"] == 2
+    assert feature["properties"]["mentions"][0]["excerpt"].startswith("Clashes in Deraa")
+
+
+def test_csv_one_row_per_mention():
+    out = io.StringIO()
+    write_csv([result()], out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["text"] for r in rows] == ["Deraa", "Nowhereville"]
+    assert rows[0]["lat"] == "32.62" and rows[1]["lat"] == ""
