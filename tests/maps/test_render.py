@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.errors import GeoError, OutputError
+from geo.maps.places import summarize_places
 from geo.maps.render import (
     MAX_LAYERS,
     OTHER_LABEL,
@@ -22,7 +23,6 @@ from geo.maps.render import (
     build_map,
     popup_html,
     save_map,
-    summarize_places,
 )
 from geo.types import Document, Excerpt, Mention, ParseResult, Place, Resolution
 
@@ -245,7 +245,7 @@ def test_save_map_where_no_directory_can_be_is_an_output_error(tmp_path, two_art
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
 def test_static_map_formats(tmp_path, two_articles, suffix):
     pytest.importorskip("matplotlib")
-    from geo.maps.render import save_static_map
+    from geo.maps.static import save_static_map
 
     out = save_static_map(two_articles, tmp_path / f"map.{suffix}", title="Costs $5 and $6")
     assert out.stat().st_size > 1000
@@ -256,14 +256,14 @@ def test_static_map_formats(tmp_path, two_articles, suffix):
 
 def test_static_map_labels_only_the_top_places(tmp_path, two_articles):
     pytest.importorskip("matplotlib")
-    from geo.maps.render import save_static_map
+    from geo.maps.static import save_static_map
 
     svg = save_static_map(two_articles, tmp_path / "map.svg", labels=1).read_text()
     assert "Aleppo (3)" in svg and "Damascus" not in svg
 
 
 def test_static_map_rejects_unknown_formats(tmp_path, two_articles):
-    from geo.maps.render import save_static_map
+    from geo.maps.static import save_static_map
 
     with pytest.raises(OutputError, match="not 'gif'"):
         save_static_map(two_articles, tmp_path / "map.gif")
