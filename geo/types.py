@@ -48,6 +48,7 @@ class Document:
     title: str = ""
     url: str = ""
     source: str = ""  # the file (or "-") the document came from
+    date: str = ""  # when it was published, ISO 8601 ("2024-03-05" or with a time); "" if unknown
     mentions: tuple[tuple[int, int], ...] | None = None
 
 

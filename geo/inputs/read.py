@@ -21,6 +21,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
@@ -494,14 +495,30 @@ def parse_jsonl_line(raw: bytes | str, path: object, line_no: int) -> Document:
     title, url = obj.get("title", ""), obj.get("url", "")
     if not isinstance(title, str) or not isinstance(url, str):
         raise InputError(f"{where}: \"title\" and \"url\" must be strings")
+    date = iso_date(obj.get("date"), where)
     mentions = _given_mentions(obj.get("mentions"), text, where)
     if mentions is None and len(text) > MODEL_MAX_CHARS:
         raise InputError(f"{where}: text of {len(text):,} characters is too long to recognise places in "
                          f"(at most {MODEL_MAX_CHARS:,}); split it or give \"mentions\"")
     return Document(
         id=_clean(str(doc_id)), text=_clean(text), title=_clean(title), url=_clean(url), source=str(path),
-        mentions=mentions,
+        mentions=mentions, date=date,
     )
+
+
+def iso_date(value: object, where: str) -> str:
+    """A JSONL "date" as ISO 8601 ("" when absent): a typo'd date is an error, not a silent gap
+    on the map's time control."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{where}: \"date\" must be an ISO 8601 string")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{where}: \"date\" is not an ISO 8601 date: {value[:40]!r}") from None
+    has_time = "T" in value or " " in value.strip()
+    return parsed.isoformat() if has_time else parsed.date().isoformat()
 
 
 def _clean(text: str) -> str:

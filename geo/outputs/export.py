@@ -11,7 +11,7 @@ from typing import IO, Any
 from geo.types import ParseResult, Place, Resolution
 
 CSV_COLUMNS = (
-    "document_id", "title", "start", "end", "text", "lat", "lon", "name", "country_code",
+    "document_id", "title", "url", "date", "start", "end", "text", "lat", "lon", "name", "country_code",
     "feature_code", "gazetteer_id", "score", "demonym", "excerpt",
 )
 
@@ -38,6 +38,8 @@ def document_record(result: ParseResult) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": result.document.id,
         "title": result.document.title,
+        "url": result.document.url,
+        "date": result.document.date,
         "mentions": [mention_record(r) for r in result.resolutions],
     }
     if result.error:
@@ -62,7 +64,7 @@ def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
         doc = result.document
         for r in result.resolutions:
             row = mention_record(r)
-            row.update(document_id=doc.id, title=doc.title)
+            row.update(document_id=doc.id, title=doc.title, url=doc.url, date=doc.date)
             writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
     return n
 
@@ -77,7 +79,7 @@ def geojson(results: Iterable[ParseResult]) -> dict[str, Any]:
                 continue
             _, mentions = places.setdefault(r.place.id, (r.place, []))
             mentions.append({
-                "document_id": doc.id, "title": doc.title, "url": doc.url,
+                "document_id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date,
                 "text": r.mention.text, "start": r.mention.start, "end": r.mention.end,
                 "demonym": r.mention.demonym, "excerpt": r.excerpt.text if r.excerpt else "",
             })

@@ -351,3 +351,30 @@ def test_runs_of_symbols_reach_the_tokenizer_blanked(tmp_path):
     calm = _calm(doc.text)
     assert len(calm) == len(text) and calm.startswith("Cheers in Oslo ")
     assert not re.search(r"[^\w\s]{64}", calm)
+
+
+def test_jsonl_dates_are_iso_8601_and_reach_every_export(tmp_path):
+    from geo.outputs.export import document_record, geojson
+    from geo.types import Excerpt, Mention, ParseResult, Place, Resolution
+
+    path = tmp_path / "dated.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "Shelling in Deraa.", "date": "2024-03-05"}\n'
+        '{"id": "b", "text": "Calm in Deraa.", "date": "2024-03-06T08:30:00Z"}\n'
+        '{"id": "c", "text": "No date here."}\n',
+        encoding="utf-8",
+    )
+    docs = list(read_inputs([path]))
+    assert [d.date for d in docs] == ["2024-03-05", "2024-03-06T08:30:00+00:00", ""]
+    deraa = Place("170592", "Deraa", 32.62, 36.10, "P", "PPLA", "SY")
+    result = ParseResult(docs[0], (Resolution(Mention(12, 17, "Deraa"), deraa, excerpt=Excerpt("Shelling in Deraa.", 12, 17)),))
+    assert document_record(result)["date"] == "2024-03-05"
+    assert geojson([result])["features"][0]["properties"]["mentions"][0]["date"] == "2024-03-05"
+
+
+@pytest.mark.parametrize("value", ['"5 March"', '"2024-13-01"', "20240305"])
+def test_a_bad_jsonl_date_is_one_clear_error(tmp_path, value):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "text": "Deraa.", "date": %s}\n' % value, encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.jsonl: line 1: \"date\""):
+        list(read_inputs([path]))
