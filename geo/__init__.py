@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from geo.errors import GazetteerError, GeocoderError, GeoError, InputError, OutputError
+from geo.errors import GazetteerError, GeocoderError, GeoError, InputError, ModelError, OutputError
 from geo.types import Candidate, Document, Excerpt, Mention, ParseResult, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "parse", "parse_many", "resolve", "build_map", "Geoparser", "Gazetteer",
     "Document", "Mention", "Place", "Candidate", "Excerpt", "Resolution", "ParseResult",
-    "GeoError", "InputError", "GazetteerError", "OutputError", "GeocoderError",
+    "GeoError", "InputError", "GazetteerError", "OutputError", "GeocoderError", "ModelError",
 ]
 
 _default: "Geoparser | None" = None

@@ -22,6 +22,11 @@ class OutputError(GeoError, OSError):
     """An output that cannot be written."""
 
 
+class ModelError(GeoError, RuntimeError):
+    """The spaCy library or its model cannot be imported or loaded (a broken environment):
+    no document can be parsed, so `on_error="skip"` never swallows it."""
+
+
 class GeocoderError(GeoError, RuntimeError):
     """An online geocoder that is unreachable or refuses the request."""
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
+from geo.errors import ModelError
 from geo.gazetteer.index import Gazetteer
 from geo.recognize.recognizer import Recognizer
 from geo.resolve.resolver import Resolver
@@ -54,6 +55,8 @@ class Geoparser:
                 continue
             try:
                 results = list(self._parse_batch(batch))
+            except ModelError:
+                raise
             except Exception:  # find the culprit: parse the batch again one document at a time
                 results = [self._parse_alone(doc) for doc in batch]
             yield from results
@@ -74,6 +77,8 @@ class Geoparser:
     def _parse_alone(self, doc: Document) -> ParseResult:
         try:
             return next(self._parse_batch([doc]))
+        except ModelError:
+            raise
         except Exception as exc:
             where = f"{doc.source}: " if doc.source else ""
             message = " ".join(f"{type(exc).__name__}: {exc}".split())
