@@ -1229,8 +1229,10 @@ def write_shapes(shapes: dict, rows: list[dict], out: Path) -> None:
                               "label": [round(lp.y, 4), round(lp.x, 4)], "geometry": g}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as fh:
-        json.dump(doc, fh, separators=(",", ":"), ensure_ascii=False)
+    data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                               compresslevel=9, mtime=0) as fh:
+        fh.write(data)        # no name, no time in the header: a rebuild is byte-identical
     os.replace(tmp, out)
     print(f"wrote {out} : {len(doc['shapes'])} shapes, {out.stat().st_size / 1e6:.2f} MB")
 
