@@ -805,6 +805,7 @@ GENERIC_ALIASES = {
     # "Molotov cocktails", Bern's Swiss German "Bärn" = "barn")
     "federal", "federation", "penal", "criminal", "molotov", "barn", "national", "union",
     "republic", "territory", "county", "district", "metro", "greater", "free", "orient",
+    "karen",   # a people (Kayin State's Karen) and a given name
 }
 
 
