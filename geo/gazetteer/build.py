@@ -806,6 +806,11 @@ GENERIC_ALIASES = {
     "federal", "federation", "penal", "criminal", "molotov", "barn", "national", "union",
     "republic", "territory", "county", "district", "metro", "greater", "free", "orient",
     "karen",   # a people (Kayin State's Karen) and a given name
+    # English words and given names among the old and foreign names of regions
+    "canal", "equator", "equatorial", "maiden", "marches", "northwest", "southeastern",
+    "northeastern", "southwestern", "northwestern", "stalin", "benefactor", "libertador",
+    "nord", "nort", "ouest", "est", "sud", "babel", "margarita", "gracias", "kristian",
+    "nabil", "rashid", "diana", "amara", "cortez", "nimrod", "tigre", "alba", "emilia",
 }
 
 
