@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     gazetteer_option(p)
     geocoder_option(p)
 
-    p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML).")
-    p.add_argument("corpora", nargs="+", metavar="CORPUS.xml", type=Path)
+    p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML; the conflict set's JSONL).")
+    p.add_argument("corpora", nargs="+", metavar="CORPUS", type=Path,
+                   help="LGL, TR-News or GeoVirus XML, or conflict-set JSONL (per-kind tolerances)")
     p.add_argument("--mode", choices=("resolution", "e2e", "both"), default="both",
                    help="resolution: gold spans given; e2e: geo finds the spans (default: both)")
     p.add_argument("--errors", type=Path, metavar="FILE",
@@ -281,7 +282,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from geo.evaluation.corpora import CONVENTIONS, corpus_name, read_corpus
-    from geo.evaluation.evaluate import evaluate, format_table, write_errors
+    from geo.evaluation.evaluate import evaluate, format_summary, format_table, write_errors
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     geoparser = parser_for(args)
@@ -296,6 +297,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         reports[name] = report
         errors += report.errors
     print(format_table(reports), end="")
+    summary = format_summary(reports)
+    if summary:
+        print("\nper-kind tolerances (conflict set: 25 km settlements, 161 km regions, 500 km "
+              "countries, seas, rivers)")
+        print(summary, end="")
     if args.errors:
         count = write_errors(args.errors, errors)
         print(f"wrote {count} error records to {args.errors}", file=sys.stderr)
