@@ -326,6 +326,24 @@ def test_per_kind_tolerance_judges_e2e_and_resolution():
     wrong = [e for e in report.errors if e.kind == E2E_WRONG]
     assert [(e.phrase, e.gold_kind, e.pred_name) for e in wrong] == [("Lyon", "city", "Vienne")]
     summary = format_summary({"conflict": report}).splitlines()
-    assert summary[0].split() == ["corpus", "gold", "found", "accurate", "precision", "resolution"]
-    assert summary[2].split() == ["conflict", "2", "1.000", "0.500", "0.667", "0.500"]
+    assert summary[0].split() == ["corpus", "gold", "found", "accurate", "precision", "repeats",
+                                  "resolution"]
+    assert summary[2].split() == ["conflict", "2", "1.000", "0.500", "0.667", "0", "0.500"]
     assert format_summary({"LGL": evaluate(DOCS, e2e_parser)}) == ""
+
+
+def test_repeats_of_an_annotated_name_are_unscored_only_when_placed_right():
+    """The conflict set annotates the first "Lyon" only: a later "Lyon" on Lyon is no false
+    positive, a later "Lyon" placed in Paris is one."""
+    text = "Lyon, then Lyon again, and Lyon once more."
+    gold = GoldDocument("r", text, "", "", (
+        GoldToponym(0, 4, "Lyon", LYON.lat, LYON.lon, kind="city", tolerance_km=25.0),))
+    answers = {0: LYON, 11: LYON, 27: PARIS}
+
+    def parse(doc: Document) -> ParseResult:
+        return ParseResult(doc, tuple(_resolution(doc, s, s + 4, answers[s]) for s in answers))
+
+    report = evaluate([gold], parse, mode="e2e")
+    assert report.repeats == 1
+    assert (report.spans.n_pred, report.spans.precision) == (2, 0.5)
+    assert [(e.kind, e.start) for e in report.errors] == [(E2E_FALSE, 27)]
