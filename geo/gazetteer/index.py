@@ -20,12 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GazetteerError
-from geo.gazetteer.normalize import normalize
+from geo.gazetteer.normalize import normalize, translit_key
 from geo.gazetteer.schema import (
     COUNTRY_CODES,
     DEMONYM,
     INDEX_FORMAT,
     SCHEMA,
+    TRANSLIT,
     Row,
     name_rows,
     open_readonly,
@@ -95,9 +96,17 @@ class Gazetteer:
         key = normalize(name)
         return list(self._lookup(key)) if key else []
 
+    def translit_candidates(self, name: str) -> list[Candidate]:
+        """Places one of whose names folds to the same transliteration key as `name`
+        ("Tel Abyad" -> Tall Abyaḑ; see `translit_key`), exact matches included, best-known
+        first. Looser than `candidates`: the resolver scores these below exact matches."""
+        key = translit_key(name)
+        return list(self._lookup(key)) if key else []
+
     def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
+        kinds = "kind = ?" if key.startswith("~") else "kind <> ?"
         rows = self._db.execute(
-            "SELECT place, kind, alias FROM names WHERE key = ? ORDER BY kind", (key,)
+            f"SELECT place, kind, alias FROM names WHERE key = ? AND {kinds} ORDER BY kind", (key, TRANSLIT)
         ).fetchall()
         seen: set[int] = set()
         out: list[Candidate] = []

@@ -65,6 +65,12 @@ LOCALE_WEIGHT = 0.3  # the source's usual regions, as a share of a name's vote
 NEAR_WEIGHT = 32.0  # x mean closeness to the other names' likeliest senses
 NEAR_KM = 50.0  # closeness halves every ~35 km (exp(-d / NEAR_KM))
 NEAR_TOP = 8  # senses of each other name considered
+TRANSLIT_PENALTY = 2.5  # matched only through the transliteration key ("Tel Abyad" ~ "Tall Abyaḑ")
+# A loose key collides across the world ("Ras al-Ain" folds like Rasina, Serbia): a loose match
+# counts only in a country that some of the story's other names point at.
+LOOSE_MIN_SUPPORT = 0.1
+MAX_LOOSE = 200  # loose matches kept per name: all of them, in practice, small towns included
+UNSUPPORTED_LOOSE = 100.0
 
 
 @dataclass
@@ -72,6 +78,7 @@ class _Scored:
     candidate: Candidate
     prior: float
     score: float = 0.0
+    loose: bool = False  # matched only through the transliteration key
 
 
 class Resolver:
@@ -81,10 +88,26 @@ class Resolver:
         self.max_candidates = max_candidates
 
     def candidates(self, mention: Mention) -> list[Candidate]:
+        return [c for c, _ in self._retrieve(mention)]
+
+    def _retrieve(self, mention: Mention) -> list[tuple[Candidate, bool]]:
+        """(candidate, matched only through the transliteration key), exact matches first.
+
+        News spells Arabic and Cyrillic names its own way ("Tel Abyad", GeoNames "Tall
+        Abyaḑ"), so places whose names fold to the same transliteration key join the exact
+        ones, to be scored `TRANSLIT_PENALTY` lower: an exact match wins unless the story
+        points at the loose one's country. A demonym is never looked up loosely.
+        """
         found = self.gazetteer.candidates(mention.text)
         if mention.demonym:
             found = [c for c in found if c.demonym] or found
-        return found[: self.max_candidates]
+            return [(c, False) for c in found[: self.max_candidates]]
+        out = [(c, False) for c in found[: self.max_candidates]]
+        exact = {c.place.id for c in found}
+        loose = [c for c in self.gazetteer.translit_candidates(mention.text)
+                 if c.place.id not in exact and not c.demonym]
+        out += [(c, True) for c in loose[: MAX_LOOSE]]
+        return out
 
     def resolve(
         self, text: str, mentions: Sequence[Mention], *, locale: dict[str, float] | None = None
@@ -113,6 +136,8 @@ class Resolver:
             for s, closeness in zip(options, near):
                 s.score = (s.prior + self._context(s.candidate.place, support, parents.get(i))
                            + NEAR_WEIGHT * closeness)
+                if s.loose and support.get(s.candidate.place.country_code, 0.0) < LOOSE_MIN_SUPPORT:
+                    s.score -= UNSUPPORTED_LOOSE  # a loose match the story does not point at
             options.sort(key=lambda s: -s.score)
             best = options[0] if options and options[0].score >= self.min_score else None
             out.append(
@@ -130,16 +155,19 @@ class Resolver:
 
     def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
         cues = _cues(text, mention)
-        candidates = self.candidates(mention)
+        retrieved = self._retrieve(mention)
+        candidates = [c for c, _ in retrieved]
         # Regions named after their capital: a bare "Vienna", "Tulcea" or "Damascus" is the city.
         regions = {(c.place.country_code, c.place.admin1) for c in candidates
                    if c.place.feature_code == "ADM1"}
         # A town named after a country ("Russia", New York) almost never is what news means.
         country_named = any(c.place.feature_code in COUNTRY_CODES and not c.demonym for c in candidates)
         out = []
-        for c in candidates:
+        for c, loose in retrieved:
             p = c.place
             prior = TYPE_PRIOR.get(p.feature_code, 0.0)
+            if loose:
+                prior -= TRANSLIT_PENALTY
             prior += POP_WEIGHT * math.log10(p.population + 1)
             if normalize(c.alias) == normalize(p.name):
                 prior += MAIN_NAME_BONUS
@@ -157,7 +185,7 @@ class Resolver:
                 p.feature_code == "PPLC" and p.country_code in {cc for cc, _ in regions}
             ):
                 prior += CITY_OVER_REGION
-            out.append(_Scored(c, prior))
+            out.append(_Scored(c, prior, loose=loose))
         return out
 
     def _context(self, place: Place, support: dict[str, float], parent: set[str] | None) -> float:
