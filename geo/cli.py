@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "annotation convention (LGL, TR-News: yes; GeoVirus: no)")
     p.add_argument("--org-places", choices=("auto", "yes", "no"), default="auto",
                    help="count places that open organisation names (\"Buffalo Public "
-                        "Schools\"): auto follows each corpus (LGL, TR-News: yes; GeoVirus: no)")
+                        "Schools\"), and places inside them (\"Alliance of Sahel States\"): auto "
+                        "follows each corpus (LGL, TR-News: yes; GeoVirus: the first no; conflict: both no)")
     gazetteer_option(p)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
@@ -293,6 +294,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         recognizer.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
         recognizer.org_places = (convention.org_places if args.org_places == "auto"
                                  else args.org_places == "yes")
+        recognizer.places_in_orgs = (convention.places_in_orgs if args.org_places == "auto"
+                                     else args.org_places == "yes")
         report = evaluate(docs, geoparser.parse, mode=args.mode, reset=geoparser.forget_sources)
         reports[name] = report
         errors += report.errors

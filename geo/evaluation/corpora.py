@@ -52,6 +52,7 @@ class Convention:
 
     demonyms: bool  # "Turkish", "American" as toponyms of their country
     org_places: bool  # the place that opens an organisation's name: "Paris Police Department"
+    places_in_orgs: bool = True  # any place word inside an organisation's name ("Alliance of Sahel States")
 
 
 # LGL and TR-News annotate demonyms and places inside organisation names; GeoVirus
@@ -61,7 +62,7 @@ CONVENTIONS = {
     TR_NEWS: Convention(demonyms=True, org_places=True),
     GEOVIRUS: Convention(demonyms=False, org_places=False),
     # conflict-dev.md: demonyms are not annotated, nor organisations with a place word.
-    CONFLICT: Convention(demonyms=False, org_places=False),
+    CONFLICT: Convention(demonyms=False, org_places=False, places_in_orgs=False),
 }
 
 # conflict-dev.md's tolerances: a settlement must be placed on the town, a region near its

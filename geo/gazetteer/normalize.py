@@ -97,6 +97,8 @@ def translit_key(name: str) -> str:
     for word in words:
         if word.endswith(("ov", "iv", "ev")) and len(word) > 4:
             word = word[:-2] + "v"
+        elif word.endswith("y") and len(word) > 3:
+            word = word[:-1] + "i"  # Myawaddy / Myawadi: a final y is a vowel
         folded.append(word)
     text = "".join(ch for ch in "".join(folded) if ch.isalpha())
     for a, b in _CONSONANTS:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
+from geo.recognize.kinds import KIND_AFTER, KIND_BEFORE
 from geo.types import Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +38,7 @@ GENERIC_WORDS = {
     "mountain", "union", "free", "delta", "labor", "labour", "olympic", "unite", "capital",
     "village", "town", "borough", "township", "parish", "harbor", "harbour", "island", "lake",
     "river", "park", "hill", "hills", "heights", "square", "station", "bay", "beach", "coast",
+    "states", "kingdom", "republic", "downstream", "upstream",
 }
 # Words after which a capitalised name is a place when a gazetteer knows it ("in Esperance").
 LOCATIVE_WORDS = {"in", "at", "near", "from", "outside", "across", "around", "towards", "toward"}
@@ -54,6 +56,29 @@ INSTITUTION_WORDS = {
     "chamber", "regional", "area", "district", "memorial", "general", "medical", "state",
     "parks", "planning", "water", "housing", "historical", "transit", "airport",
 }
+# Entity labels the model gives to places it does not recognise as places.
+SUPPORTABLE_LABELS = {"PERSON", "ORG", "PRODUCT", "TIME", "DATE", "WORK_OF_ART", "EVENT", "FAC"}
+# Feature classes of places a mislabelled name may be: settlements, divisions, border posts and
+# other spots (S), areas (L), water (H), relief (T).
+SUPPORTED_CLASSES = {"P", "A", "S", "L", "H", "T"}
+# Nouns after which "X state" or "X region" is a modifier, not the place: "the X state capital".
+KIND_MODIFIES = {"capital", "governor", "government", "police", "assembly", "officials", "authorities",
+                 "council", "administration", "legislature", "border", "line", "command"}
+SUPPORTED_MIN_POPULATION = 10_000  # a plain PPL below this size is no evidence of a place
+PROMINENT_CODES = {"PPLC", "PPLA", "ADM1"}
+PROMINENT_POPULATION = 100_000
+MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
+DIRECTIONAL_WORDS = {"to", "of", "neighbouring", "neighboring", "nearby", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
+                     "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled"}
+CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                  "january", "february", "march", "april", "may", "june", "july", "august",
+                  "september", "october", "november", "december", "today", "tonight"}
+SPEECH_VERBS = {"said", "says", "told", "added", "wrote", "stated", "asked", "announced"}
+# Words that make an organisation of the place name before them (conflict news' armed groups).
+ORG_WORDS = {"Army", "Forces", "Front", "Movement", "Party", "Council", "Brigade", "Brigades",
+             "Liberation", "Independence", "Democratic", "Alliance", "Corps", "Guard", "Militia",
+             "Organisation", "Organization", "Union", "Federation", "Command", "Defence", "Defense",
+             "Resistance", "Coalition", "Battalion", "Regiment", "Committee", "States"}
 _SYMBOL_RUN = re.compile(r"[^\w\s]{64,}")
 # "West Nile virus", "Marburg fever", "Lyme disease": a place in a disease's name is no mention.
 _DISEASE = re.compile(r"\s+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
@@ -93,7 +118,9 @@ def load_model() -> "Language":
 class Recognizer:
     """`demonyms=False` leaves out "Syrian"-style mentions, and `org_places=False` the places
     that open an organisation's name ("Buffalo Public Schools"), for readers (and corpora)
-    that count only names of places standing alone."""
+    that count only names of places standing alone; `places_in_orgs=False` also drops the
+    model's own places inside an organisation's name ("Alliance of Sahel States", "Kachin
+    Independence Army"), as the conflict set's annotators do."""
 
     def __init__(
         self,
@@ -102,11 +129,13 @@ class Recognizer:
         *,
         demonyms: bool = True,
         org_places: bool = True,
+        places_in_orgs: bool = True,
     ):
         self.gazetteer = gazetteer
         self._nlp = nlp
         self.demonyms = demonyms
         self.org_places = org_places
+        self.places_in_orgs = places_in_orgs
 
     @cached_property
     def nlp(self) -> "Language":
@@ -127,6 +156,14 @@ class Recognizer:
         found = list(self._datelines(text)) + list(self._capitalised_runs(doc, text))
         if self.org_places:
             found += self._org_places(doc)
+        found += self._supported(doc, text, model + found)
+        tokens = _TokenIndex(doc)
+        model = [self._extend(text, tokens, s) for s in model]
+        found = [self._extend(text, tokens, s) for s in found]
+        if not self.places_in_orgs:
+            org = _org_extents(doc)
+            model = [s for s in model if not _inside_org(text, s, org)]
+            found = [s for s in found if not _inside_org(text, s, org)]
         return [
             Mention(s.start, s.end, text[s.start:s.end], s.label, s.demonym)
             for s in merge(model, found)
@@ -141,6 +178,14 @@ class Recognizer:
             if not span:
                 continue
             if ent.label_ in PLACE_LABELS:
+                name = text[span[0]:span[1]]
+                candidates = self.gazetteer.candidates(name)
+                if not name[:1].isupper() and not name[:1].isdigit() and not candidates:
+                    continue  # "mountains southeast", "al-Shabaab": no capital, no place
+                if candidates and all(c.demonym for c in candidates):
+                    if self.demonyms:  # "Ukrainian" tagged GPE is still a demonym
+                        yield Span(*span, "NORP", True)
+                    continue
                 yield Span(*span, ent.label_)
             else:
                 found = self._norp(text[span[0]:span[1]])
@@ -155,6 +200,114 @@ class Recognizer:
         if any(c.place.feature_code in NOTABLE_CODES for c in candidates):
             return "GAZ", False
         return None
+
+    def _extend(self, text: str, tokens: "_TokenIndex", span: Span) -> Span:
+        """The span grown to the longest gazetteer name it starts ("Burkina" -> "Burkina
+        Faso", "Rio Grande" -> "Rio Grande do Sul"), then to the kind word that frames it
+        ("Luhansk region", "Lake Chad", "Strait of Hormuz"): one mention, which the resolver
+        reads as that kind of place (`geo.recognize.kinds`)."""
+        if span.demonym:
+            return span
+        start, end = span.start, span.end
+        last = tokens.ending_at(end)
+        if last is not None:
+            for n in range(MAX_EXTENSION, 0, -1):
+                tail = tokens.doc[last + 1:last + 1 + n]
+                if len(tail) < n or not _capitalised(tail[-1].text) or any(t.text in ",.;:()" for t in tail):
+                    continue
+                if tail[0].idx > end + 1:
+                    continue  # a gap of more than one space: a new phrase
+                longer = text[start:tail[-1].idx + len(tail[-1].text)]
+                if self.gazetteer.has_name(longer):
+                    end = start + len(longer)
+                    last += n
+                    break
+            after = tokens.doc[last + 1] if last + 1 < len(tokens.doc) else None
+            if after is not None and after.idx == end + 1 and after.lower_ in KIND_AFTER:
+                nxt = tokens.doc[after.i + 1].lower_ if after.i + 1 < len(tokens.doc) else ""
+                if nxt not in KIND_MODIFIES:  # "the Zamfara state capital" names the capital
+                    end = after.idx + len(after.text)
+        first = tokens.starting_at(start)
+        if first is not None and first > 0:
+            before = tokens.doc[first - 1]
+            two = tokens.doc[first - 2:first] if first > 1 else None
+            if two is not None and " ".join(t.lower_ for t in two) in KIND_BEFORE and _capitalised(two[0].text):
+                start = two[0].idx
+            elif before.lower_ in KIND_BEFORE and _capitalised(before.text):
+                start = before.idx
+        return span if (start, end) == (span.start, span.end) else Span(start, end, span.label)
+
+    def _supported(self, doc: "Doc", text: str, spans: Sequence[Span]) -> Iterator[Span]:
+        """Names the model took for a person, an organisation, a product or a time
+        ("Kosti", "Sievierodonetsk", "Saraqeb overnight") that the gazetteer has as a place in
+        a country the story's other places are in. A person's name also needs the words to
+        say a place comes ("traffic to Kosti", "the Bureij camps"), since a story set in
+        Sudan still names people."""
+        countries = self._story_countries(doc, text, spans)
+        if not countries:
+            return
+        taken = [(s.start, s.end) for s in spans]
+        for ent in doc.ents:
+            if ent.label_ not in SUPPORTABLE_LABELS:
+                continue
+            words = list(ent)
+            if words and words[0].lower_ == "the":
+                words = words[1:]
+            head = []
+            for t in words:
+                if not (_capitalised(t.text) or t.text in ("-", "'") or t.lower_ in ("al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "de", "do", "da", "dos", "del")):
+                    break
+                head.append(t)
+            while head and not _capitalised(head[-1].text):
+                head.pop()
+            if not head or (len(head) < len(words) and ent.label_ not in ("TIME", "DATE")):
+                continue  # "Kachin Independence Army": a place word opening a name is no place
+            start, end = head[0].idx, head[-1].idx + len(head[-1].text)
+            name = text[start:end]
+            if any(start < e and s < end for s, e in taken) or _generic(name) or len(name) < 3:
+                continue
+            if name.isupper() or name.lower() in CALENDAR_WORDS:
+                continue  # "FARC", "ELN"; "Monday" (a DATE) is no town however spelt
+            if ent.label_ in ("PERSON", "ORG") and not _place_slot(doc, head[0].i, head[-1].i):
+                continue
+            common = doc.vocab.has_vector(head[-1].lower_)  # "taylor", "christmas": English words
+            if self._in_countries(name, countries, prominent_only=common):
+                yield Span(start, end, "GAZ")
+
+    def _story_countries(self, doc: "Doc", text: str, spans: Sequence[Span]) -> set[str]:
+        """Countries the story's names point at: each name's country, or its best-known
+        place's; demonyms ("Sudanese") count too."""
+        out: set[str] = set()
+        names = {text[s.start:s.end] for s in spans}
+        names |= {e.text for e in doc.ents if e.label_ == "NORP"}
+        for name in names:
+            candidates = [c for c in self.gazetteer.candidates(name) if c.place.country_code]
+            if not candidates:
+                continue
+            countries = [c for c in candidates if c.place.feature_code in COUNTRY_CODES]
+            best = countries[0] if countries else max(candidates, key=lambda c: c.place.population)
+            out.add(best.place.country_code)
+        return out
+
+    def _in_countries(self, name: str, countries: set[str], *, prominent_only: bool) -> bool:
+        """Whether a place of this exact name lies in one of `countries`: a settlement of
+        some size (`SUPPORTED_MIN_POPULATION`) or a seat of government, or any division or
+        feature; only a capital, a province or a province seat when the name is also an
+        everyday English word or first name (the model's vectors know it): US local news
+        names a person "Taylor" next to a Taylor, Texas. No loose (transliterated) match
+        here: measured on LGL, it turns surnames into towns ("Ouellette" ~ Olathe)."""
+        for c in self.gazetteer.candidates(name):
+            p = c.place
+            if c.demonym or p.country_code not in countries or p.feature_class not in SUPPORTED_CLASSES:
+                continue
+            if p.feature_code in PROMINENT_CODES and (p.population >= PROMINENT_POPULATION
+                                                      or p.feature_code in ("PPLC", "ADM1")):
+                return True
+            if prominent_only:
+                continue
+            if p.feature_class != "P" or p.population >= SUPPORTED_MIN_POPULATION or p.feature_code != "PPL":
+                return True
+        return False
 
     def _datelines(self, text: str) -> Iterator[Span]:
         """"HUME – A member delegation ...": the capitalised place that opens a news item."""
@@ -236,6 +389,8 @@ class Recognizer:
                 continue  # "Reading", "Nice" open sentences as ordinary words (spaCy tags a
                 # sentence-opening "Syria" itself)
             if self._notable(name):
+                if not self.demonyms and any(c.demonym for c in self.gazetteer.candidates(name)):
+                    continue  # "Somali" commandos: a demonym, even if a region shares it
                 return start, end, n, True
             if locative and self._populated(name):
                 return start, end, n, False
@@ -260,6 +415,59 @@ class Recognizer:
             c.place.feature_code in NOTABLE_CODES and not c.demonym
             for c in self.gazetteer.candidates(name)
         )
+
+
+class _TokenIndex:
+    """Tokens by the character offset where they start or end (spans are character offsets)."""
+
+    def __init__(self, doc: "Doc"):
+        self.doc = doc
+        self._starts = {t.idx: t.i for t in doc}
+        self._ends = {t.idx + len(t.text): t.i for t in doc}
+
+    def starting_at(self, offset: int) -> int | None:
+        return self._starts.get(offset)
+
+    def ending_at(self, offset: int) -> int | None:
+        return self._ends.get(offset)
+
+
+def _place_slot(doc: "Doc", first: int, last: int) -> bool:
+    """Whether the words around tokens first..last say a place comes there: a locative or
+    directional word before ("to Kosti", "west of Tal Afar", "and Naga" after a place), or a
+    place noun or kind word after ("the Dadaab refugee camps", "Kerem Shalom crossing")."""
+    before = doc[first - 1].lower_ if first > 0 else ""
+    after = doc[last + 1].lower_ if last + 1 < len(doc) else ""
+    after2 = doc[last + 2].lower_ if last + 2 < len(doc) else ""
+    if after in SPEECH_VERBS:
+        return False
+    return (before in LOCATIVE_WORDS or before in DIRECTIONAL_WORDS
+            or after in PLACE_NOUNS or after in KIND_AFTER
+            or after2 in ("camp", "camps", "crossing") or after in ("border", "refugee"))
+
+
+def _org_extents(doc: "Doc") -> list[tuple[int, int]]:
+    """Character extents of organisations' names, "the" left out."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "ORG":
+            words = ent[1:] if ent[0].lower_ == "the" else ent
+            if len(words):
+                out.append((words[0].idx, words[-1].idx + len(words[-1].text)))
+    for i, t in enumerate(doc):  # "Kachin Independence Army": the model's GPE, then org words
+        if t.text in ORG_WORDS and i > 0:
+            j = i
+            while j < len(doc) and (doc[j].text in ORG_WORDS or doc[j].lower_ in ("of", "for", "and")):
+                j += 1
+            out.append((doc[i - 1].idx, doc[j - 1].idx + len(doc[j - 1].text)))
+    return out
+
+
+def _inside_org(text: str, span: Span, orgs: list[tuple[int, int]]) -> bool:
+    """Whether `span` is part of (not all of) an organisation's name: "Alliance of Sahel
+    States", "Syrian Democratic Forces"."""
+    return any(s <= span.start and span.end <= e and (s, e) != (span.start, span.end)
+               and (e - s) > (span.end - span.start) for s, e in orgs)
 
 
 def _calm(text: str) -> str:
@@ -300,9 +508,12 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def merge(model: Sequence[Span], gazetteer: Sequence[Span]) -> list[Span]:
     """The one conflict policy: model spans win; a gazetteer span survives only where it
-    overlaps no model span; among overlapping gazetteer spans the longest wins."""
-    chosen = list(model)
-    for span in sorted(gazetteer, key=lambda s: (-(s.end - s.start), s.start)):
-        if not any(span.start < c.end and c.start < span.end for c in chosen):
-            chosen.append(span)
+    overlaps no model span; among overlapping spans of one source the longest wins (model
+    spans overlap each other once grown to a longer name: "Sistan" -> "Sistan and
+    Baluchestan" covers the model's own "Baluchestan")."""
+    chosen: list[Span] = []
+    for source in (model, gazetteer):
+        for span in sorted(source, key=lambda s: (-(s.end - s.start), s.start)):
+            if not any(span.start < c.end and c.start < span.end for c in chosen):
+                chosen.append(span)
     return sorted(chosen, key=lambda s: (s.start, s.end))
