@@ -68,8 +68,12 @@ SUPPORTED_MIN_POPULATION = 10_000  # a plain PPL below this size is no evidence 
 PROMINENT_CODES = {"PPLC", "PPLA", "ADM1"}
 PROMINENT_POPULATION = 100_000
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
-DIRECTIONAL_WORDS = {"to", "of", "neighbouring", "neighboring", "nearby", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
-                     "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled"}
+MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
+                  "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled",
+                  "to", "into", "off", "via", "toward", "towards", "through"}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+              "northern", "southern", "eastern", "western", "outskirts", "edge", "centre", "center"}
+AREA_NOUNS = {"area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
 CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                   "january", "february", "march", "april", "may", "june", "july", "august",
                   "september", "october", "november", "december", "today", "tonight"}
@@ -180,7 +184,8 @@ class Recognizer:
             if ent.label_ in PLACE_LABELS:
                 name = text[span[0]:span[1]]
                 candidates = self.gazetteer.candidates(name)
-                if not name[:1].isupper() and not name[:1].isdigit() and not candidates:
+                if (not name[:1].isupper() and not name[:1].isdigit() and not candidates
+                        and name.split()[0].lower() not in ("a", "an")):
                     continue  # "mountains southeast", "al-Shabaab": no capital, no place
                 if candidates and all(c.demonym for c in candidates):
                     if self.demonyms:  # "Ukrainian" tagged GPE is still a demonym
@@ -247,6 +252,7 @@ class Recognizer:
         if not countries:
             return
         taken = [(s.start, s.end) for s in spans]
+        place_ends = {e for _, e in taken}
         for ent in doc.ents:
             if ent.label_ not in SUPPORTABLE_LABELS:
                 continue
@@ -266,11 +272,14 @@ class Recognizer:
             name = text[start:end]
             if any(start < e and s < end for s, e in taken) or _generic(name) or len(name) < 3:
                 continue
-            if name.isupper() or name.lower() in CALENDAR_WORDS:
-                continue  # "FARC", "ELN"; "Monday" (a DATE) is no town however spelt
-            if ent.label_ in ("PERSON", "ORG") and not _place_slot(doc, head[0].i, head[-1].i):
+            if name.isupper() or name.lower() in CALENDAR_WORDS or (
+                    ent.label_ == "PERSON" and head[0].lower_ in ("st", "st.", "saint")):
+                # "FARC"; "Monday" (a DATE) is no town however spelt; "St. Paul" the person
                 continue
-            common = doc.vocab.has_vector(head[-1].lower_)  # "taylor", "christmas": English words
+            if ent.label_ in ("PERSON", "ORG") and not _place_slot(doc, head[0].i, head[-1].i, place_ends):
+                continue
+            # "taylor", "christmas", "bandar abbas": every word an everyday word or first name
+            common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha)
             if self._in_countries(name, countries, prominent_only=common):
                 yield Span(start, end, "GAZ")
 
@@ -432,18 +441,30 @@ class _TokenIndex:
         return self._ends.get(offset)
 
 
-def _place_slot(doc: "Doc", first: int, last: int) -> bool:
+def _place_slot(doc: "Doc", first: int, last: int, place_ends: set[int]) -> bool:
     """Whether the words around tokens first..last say a place comes there: a locative or
-    directional word before ("to Kosti", "west of Tal Afar", "and Naga" after a place), or a
-    place noun or kind word after ("the Dadaab refugee camps", "Kerem Shalom crossing")."""
-    before = doc[first - 1].lower_ if first > 0 else ""
+    movement word before ("to Kosti", "at Renk"), "of" after a direction or a place noun
+    ("west of Tal Afar", "the outskirts of Saraqeb"), a list that a place opened
+    ("Legazpi and Naga"; `place_ends`: character offsets where found places end), or a place
+    noun or kind word after ("the Dadaab refugee camps", "Kerem Shalom crossing"). "friend of
+    Vladimir" and "St. Peter and St. Paul" stay people."""
+    before = doc[first - 1] if first > 0 else None
+    word = before.lower_ if before is not None else ""
     after = doc[last + 1].lower_ if last + 1 < len(doc) else ""
     after2 = doc[last + 2].lower_ if last + 2 < len(doc) else ""
     if after in SPEECH_VERBS:
         return False
-    return (before in LOCATIVE_WORDS or before in DIRECTIONAL_WORDS
-            or after in PLACE_NOUNS or after in KIND_AFTER
-            or after2 in ("camp", "camps", "crossing") or after in ("border", "refugee"))
+    if word in LOCATIVE_WORDS or word in MOVEMENT_WORDS:
+        return True
+    if word == "of" and first > 1 and (doc[first - 2].lower_ in DIRECTIONS or doc[first - 2].lower_ in PLACE_NOUNS
+                                       or doc[first - 2].lower_ in AREA_NOUNS):
+        return True
+    if word in ("and", "or", ",") and first > 1:
+        prev = doc[first - 2]
+        if prev.idx + len(prev.text) in place_ends:
+            return True
+    return (after in PLACE_NOUNS or after in KIND_AFTER or after2 in ("camp", "camps", "crossing")
+            or after in ("border", "refugee"))
 
 
 def _org_extents(doc: "Doc") -> list[tuple[int, int]]:

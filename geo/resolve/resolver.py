@@ -45,6 +45,7 @@ CUE_WORDS = {
     "PSTB": ("crossing", "border"),
 }
 _PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^['\u2019]s\s+$")
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
 # Places whose point says little about where the story is: no nearness for them.
 _AREAS = frozenset({"CONT", "RGN", "OCN", "SEA", "ADM1"})
@@ -59,6 +60,9 @@ ONLINE_PRIOR = 1.0  # an online geocoder's answer, asked for by the user
 BARE_COUNTY_PENALTY = 2.0  # "Monroe" for Monroe County
 CITY_OVER_REGION = 2.0  # "Vienna" the city over Vienna the state
 TOWN_NAMED_LIKE_COUNTRY = 3.0  # Russia, New York, when a country "Russia" exists
+SMALL_TOWN_VS_AREA = 1.5  # Luzon the village, when the island Luzon exists
+SMALL_TOWN = 5000
+BIG_AREAS = frozenset({"ISL", "ISLS", "RGN", "ADM1", "PEN", "MTS", "SEA", "OCN", "CONT", "GULF", "DSRT"})
 COUNTRY_WEIGHT = 6.0  # x share of the other names pointing at the country
 ADMIN1_WEIGHT = 16.0  # x share pointing at the first-level region
 PARENT_WEIGHT = 6.0  # "X, Y" / "X in Y" where Y may contain X
@@ -108,14 +112,20 @@ class Resolver:
         found = self.gazetteer.candidates(mention.text)
         if mention.demonym:
             found = [c for c in found if c.demonym] or found
-        if found or mention.demonym:
             return [(c, False, False) for c in found[: self.max_candidates]]
         framed = split_kind(mention.text)
         name, kind = framed if framed else (mention.text, None)
+        if found and kind is None:
+            return [(c, False, False) for c in found[: self.max_candidates]]
         out: list[tuple[Candidate, bool, bool]] = []
         if kind is not None:
-            out = [(c, False, c.place.feature_code in kind.codes)
-                   for c in self.gazetteer.candidates(name) if not c.demonym]
+            # "Sahel region" may itself be a name (of the wide Sahel): the bare name's places
+            # of that kind (Burkina Faso's Sahel region) compete with it on equal terms.
+            seen: set[str] = set()
+            for c in [*found, *self.gazetteer.candidates(name)]:
+                if c.place.id not in seen and not c.demonym:
+                    seen.add(c.place.id)
+                    out.append((c, False, c.place.feature_code in kind.codes))
         if not out:
             out = [(c, True, kind is not None and c.place.feature_code in kind.codes)
                    for c in self.gazetteer.translit_candidates(name) if not c.demonym][:MAX_LOOSE]
@@ -176,6 +186,8 @@ class Resolver:
                    if c.place.feature_code == "ADM1"}
         # A town named after a country ("Russia", New York) almost never is what news means.
         country_named = any(c.place.feature_code in COUNTRY_CODES and not c.demonym for c in candidates)
+        # An island, region or sea of the name: a hamlet named after it is rarely what news means.
+        area_named = any(c.place.feature_code in BIG_AREAS and not c.demonym for c in candidates)
         out = []
         for c, loose, of_kind in retrieved:
             p = c.place
@@ -195,6 +207,8 @@ class Resolver:
                 prior += CUE_BONUS
             if country_named and p.feature_class == "P":
                 prior -= TOWN_NAMED_LIKE_COUNTRY
+            elif area_named and p.feature_class == "P" and p.population < SMALL_TOWN:
+                prior -= SMALL_TOWN_VS_AREA
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
                 prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
             if (p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions) or (
@@ -222,17 +236,21 @@ class Resolver:
         out: dict[int, set[str]] = {}
         for i in range(len(mentions) - 1):
             a, b = mentions[i], mentions[i + 1]
-            if not _PARENT.match(text[a.end:b.start]):
+            if _POSSESSIVE.match(text[a.end:b.start]):
+                child, parent = i + 1, i  # "Burkina Faso's Sahel region", "Iran's Sistan"
+            elif _PARENT.match(text[a.end:b.start]):
+                child, parent = i, i + 1
+            else:
                 continue
             keys = set()
-            for s in scored[i + 1]:
+            for s in scored[parent]:
                 p = s.candidate.place
                 if p.feature_code in COUNTRY_CODES:
                     keys.add(p.country_code)
                 elif p.feature_code == "ADM1":
                     keys.add(f"{p.country_code}.{p.admin1}")
             if keys:
-                out[i] = keys
+                out[child] = keys
         return out
 
 
