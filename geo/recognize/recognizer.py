@@ -66,14 +66,14 @@ KIND_MODIFIES = {"capital", "governor", "government", "police", "assembly", "off
                  "council", "administration", "legislature", "border", "line", "command"}
 SUPPORTED_MIN_POPULATION = 10_000  # a plain PPL below this size is no evidence of a place
 PROMINENT_CODES = {"PPLC", "PPLA", "ADM1"}
-PROMINENT_POPULATION = 100_000
+PROMINENT_POPULATION = 150_000
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
 MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
                   "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled",
-                  "to", "into", "off", "via", "toward", "towards", "through"}
+                  "to", "into", "off", "via", "toward", "towards", "through", "spelled"}
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
               "northern", "southern", "eastern", "western", "outskirts", "edge", "centre", "center"}
-AREA_NOUNS = {"area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
+AREA_NOUNS = {"residents", "people", "inhabitants", "governor", "mayor", "spelled", "area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
 CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                   "january", "february", "march", "april", "may", "june", "july", "august",
                   "september", "october", "november", "december", "today", "tonight"}
@@ -281,7 +281,29 @@ class Recognizer:
             # "taylor", "christmas", "bandar abbas": every word an everyday word or first name
             common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha)
             if self._in_countries(name, countries, prominent_only=common):
+                taken.append((start, end))
                 yield Span(start, end, "GAZ")
+        # Names the model left without any label: "to the Mpondwe border crossing".
+        in_ents = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        i = 0
+        while i < len(doc):
+            t = doc[i]
+            if i in in_ents or not _capitalised(t.text) or t.is_stop or not t.is_alpha:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(doc) and j + 1 not in in_ents and _capitalised(doc[j + 1].text) and j - i < 3:
+                j += 1
+            start, end = t.idx, doc[j].idx + len(doc[j].text)
+            name = text[start:end]
+            if (not any(start < e and s_ < end for s_, e in taken) and not _generic(name)
+                    and not name.isupper() and name.lower() not in CALENDAR_WORDS
+                    and _place_slot(doc, i, j, place_ends)
+                    and self._in_countries(name, countries,
+                                           prominent_only=all(doc.vocab.has_vector(w.lower_) for w in doc[i:j + 1]))):
+                taken.append((start, end))
+                yield Span(start, end, "GAZ")
+            i = j + 1
 
     def _story_countries(self, doc: "Doc", text: str, spans: Sequence[Span]) -> set[str]:
         """Countries the story's names point at: each name's country, or its best-known
@@ -309,8 +331,7 @@ class Recognizer:
             p = c.place
             if c.demonym or p.country_code not in countries or p.feature_class not in SUPPORTED_CLASSES:
                 continue
-            if p.feature_code in PROMINENT_CODES and (p.population >= PROMINENT_POPULATION
-                                                      or p.feature_code in ("PPLC", "ADM1")):
+            if p.feature_code in PROMINENT_CODES or p.population >= PROMINENT_POPULATION:
                 return True
             if prominent_only:
                 continue

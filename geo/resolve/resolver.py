@@ -130,7 +130,8 @@ class Resolver:
             out = [(c, True, kind is not None and c.place.feature_code in kind.codes)
                    for c in self.gazetteer.translit_candidates(name) if not c.demonym][:MAX_LOOSE]
         if kind is not None and kind.strict:
-            out = [o for o in out if o[2]]
+            exact = {c.place.id for c in found}  # "Mount Sheridan" the suburb is its own name
+            out = [o for o in out if o[2] or o[0].place.id in exact]
         return out[:MAX_LOOSE]
 
     def resolve(
