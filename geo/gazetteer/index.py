@@ -36,6 +36,9 @@ from geo.types import Candidate, Place
 
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
 ENV_CACHE = "GEO_CACHE_DIR"
+FUZZY_MIN_SIMILARITY = 88.0  # rapidfuzz ratio of transliteration keys: about one letter in eight
+FUZZY_LIMIT = 5
+FUZZY_PREFIX = 3  # letters of the transliteration key a near miss must share
 ENV_INDEX = "GEO_GAZETTEER_INDEX"  # an index built by `geo gazetteer import`, used instead of the CSVs
 
 
@@ -102,6 +105,41 @@ class Gazetteer:
         first. Looser than `candidates`: the resolver scores these below exact matches."""
         key = translit_key(name)
         return list(self._lookup(key)) if key else []
+
+    def fuzzy_candidates(
+        self, name: str, countries: Iterable[str], *, min_similarity: float = FUZZY_MIN_SIMILARITY
+    ) -> list[tuple[Candidate, float]]:
+        """Settlements and divisions in `countries` whose transliteration key is within a
+        typo of `name`'s ("Gettysbury" ~ Gettysburg), most similar first, with the
+        similarity (0-100, rapidfuzz's ratio).
+
+        Only for callers that already know which countries the text is about: across the
+        world every misspelling is some other town's name. Keys are compared only with keys
+        that share their first `FUZZY_PREFIX` letters (typos rarely hit the start of a
+        name), which one range scan of the index finds in about a millisecond.
+        """
+        from rapidfuzz import fuzz
+
+        key = translit_key(name)
+        if len(key) <= FUZZY_PREFIX + 1:
+            return []
+        wanted = set(countries)
+        prefix = key[: FUZZY_PREFIX + 1]
+        rows = self._db.execute(
+            "SELECT key, place, alias FROM names WHERE key >= ? AND key < ? AND kind = ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), TRANSLIT),
+        ).fetchall()
+        best: dict[int, tuple[float, str]] = {}
+        for other, rowid, alias in rows:
+            similarity = fuzz.ratio(key, other)
+            if similarity < min_similarity or similarity <= best.get(rowid, (-1.0, ""))[0]:
+                continue
+            place = self.place(rowid)
+            if place.country_code in wanted and place.feature_class in ("P", "A"):
+                best[rowid] = (similarity, alias)
+        out = [(Candidate(self.place(r), alias), sim) for r, (sim, alias) in best.items()]
+        out.sort(key=lambda pair: (-pair[1], -pair[0].place.population))
+        return out[:FUZZY_LIMIT]
 
     def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
         kinds = "kind = ?" if key.startswith("~") else "kind <> ?"

@@ -75,6 +75,10 @@ TRANSLIT_PENALTY = 2.5  # matched only through the transliteration key ("Tel Aby
 # A loose key collides across the world ("Ras al-Ain" folds like Rasina, Serbia): a loose match
 # counts only in a country that some of the story's other names point at.
 LOOSE_MIN_SUPPORT = 0.1
+FUZZY_PENALTY = 3.0  # a near-miss spelling (`_add_fuzzy`), on top of 0.25 per point of dissimilarity
+FUZZY_MIN_LETTERS = 6
+FUZZY_MIN_SUPPORT = 0.2  # share of the other names behind a country before its towns are searched
+FUZZY_COUNTRIES = 2
 MAX_LOOSE = 200  # loose matches kept per name: all of them, in practice, small towns included
 UNSUPPORTED_LOOSE = 100.0
 
@@ -145,6 +149,7 @@ class Resolver:
         scored = [self._score_priors(m, text) for m in mentions]
         by_name = {normalize(m.text): options for m, options in zip(mentions, scored)}
         evidence = _evidence(list(by_name.values()))
+        self._add_fuzzy(mentions, scored, evidence, max(1, len(by_name) - 1))
         others = max(1, len(by_name) - 1)
         parents = self._parents(text, mentions, scored)
         nearness = _Nearness(by_name)
@@ -218,6 +223,34 @@ class Resolver:
                 prior += CITY_OVER_REGION
             out.append(_Scored(c, prior, loose=loose))
         return out
+
+    def _add_fuzzy(self, mentions: Sequence[Mention], scored: list[list[_Scored]],
+                   evidence: dict[str, float], others: int) -> None:
+        """Near-miss spellings ("Harrisburk"), for names that matched nothing at all, among
+        the settlements and divisions of the countries the story's other names point at
+        (never the world: every misspelling is some real town's name somewhere), scored
+        `FUZZY_PENALTY` below an exact match and more the less similar. Never for short
+        names, where one letter is a different name."""
+        countries = sorted(
+            (k for k, v in evidence.items() if "." not in k and v / others >= FUZZY_MIN_SUPPORT),
+            key=lambda k: -evidence[k],
+        )[:FUZZY_COUNTRIES]
+        if not countries:
+            return
+        done: dict[str, list[_Scored]] = {}
+        for mention, options in zip(mentions, scored):
+            letters = sum(ch.isalpha() for ch in mention.text)
+            if options or mention.demonym or letters < FUZZY_MIN_LETTERS:
+                continue
+            key = normalize(mention.text)
+            if key not in done:
+                done[key] = []
+                for c, similarity in self.gazetteer.fuzzy_candidates(mention.text, countries):
+                    prior = (TYPE_PRIOR.get(c.place.feature_code, 0.0)
+                             + POP_WEIGHT * math.log10(c.place.population + 1)
+                             - FUZZY_PENALTY - (100.0 - similarity) / 4)
+                    done[key].append(_Scored(c, prior, loose=True))
+            options.extend(_Scored(s.candidate, s.prior, loose=True) for s in done[key])
 
     def _context(self, place: Place, support: dict[str, float], parent: set[str] | None) -> float:
         """Bonus for agreeing with the rest of the document (`support`: share of the other
