@@ -82,7 +82,8 @@ def translit_key(name: str) -> str:
       ‘ ʿ ' marks, hyphens and spaces;
     - doubled letters, and consonant spellings of one sound (dj/j, kh/h, q/k, ...);
     - vowels into two classes (a e i -> a; o u -> u; a run takes its first letter's class,
-      so "ou"/"u", "ei"/"ay"/"a" meet), y and w after a vowel as part of the vowel (-iy/-y);
+      so "ou"/"u", "ei"/"ay"/"a" meet), y and w after a vowel as part of the vowel, y
+      between consonants or at the end as a vowel (-iy/-yi/-y);
     - a final h after a vowel (Arabic ta marbuta: -ah/-a/-eh), and -ov/-iv/-ev endings.
 
     It is a key for candidates, not proof: a match through it is scored below an exact
@@ -97,6 +98,8 @@ def translit_key(name: str) -> str:
     for word in words:
         if word.endswith(("ov", "iv", "ev")) and len(word) > 4:
             word = word[:-2] + "v"
+        elif word.endswith(("yi", "iy", "ii")) and len(word) > 4:
+            word = word[:-2] + "i"  # Khmelnytskyi / Khmelnytskiy / Khmelnitskii
         elif word.endswith("y") and len(word) > 3:
             word = word[:-1] + "i"  # Myawaddy / Myawadi: a final y is a vowel
         folded.append(word)
@@ -113,6 +116,8 @@ def translit_key(name: str) -> str:
                 continue  # a vowel run keeps its first letter's class
         elif ch in "yw" and prev in ("a", "u"):
             continue  # "ay", "aw", "iy": the glide belongs to the vowel
+        elif ch == "y" and out and (i + 1 == len(text) or text[i + 1] not in "aeiouy"):
+            ch = "a"  # between consonants or at the end y is a vowel: Khmelnytskyi / Khmelnitskiy
         elif ch == prev:
             continue  # doubled consonant
         out.append(ch)

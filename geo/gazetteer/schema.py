@@ -21,7 +21,7 @@ COLUMNS = (
     "country_code", "admin1", "admin2", "population", "demonyms", "source",
 )
 REQUIRED = ("id", "name", "lat", "lon")
-INDEX_FORMAT = 3  # 2, 3: transliteration keys (kind TRANSLIT) next to the exact ones
+INDEX_FORMAT = 4  # 2-4: transliteration keys (kind TRANSLIT) next to the exact ones
 
 # Feature codes of countries and dependent territories.
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})

@@ -160,7 +160,10 @@ class Resolver:
         for i, (mention, options) in enumerate(zip(mentions, scored)):
             key = normalize(mention.text)
             if key not in near_by_name:
-                near_by_name[key] = nearness.of(key, options)
+                framed = split_kind(mention.text)
+                # "Kharkiv region" is not near the city "Kharkiv" for being named after it.
+                bare = normalize(framed[0]) if framed else None
+                near_by_name[key] = nearness.of(key, options, bare)
                 support_by_name[key] = _support(evidence, _evidence([options]), others, locale)
             near, support = near_by_name[key], support_by_name[key]
             for s, closeness in zip(options, near):
@@ -316,6 +319,7 @@ def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
     """
     totals: dict[str, float] = defaultdict(float)
     for options in scored:
+        options = [s for s in options if not s.loose]  # a guess at a spelling is no evidence
         if not options:
             continue
         top = max(s.prior for s in options)
@@ -344,6 +348,7 @@ class _Nearness:
         self.names: list[str] = []
         rows: list[tuple[int, float, float, float]] = []
         for name, options in by_name.items():
+            options = [s for s in options if not s.loose]  # nor a point to be near
             located = [s for s in options if _pointlike(s.candidate.place)]
             if not located:
                 continue
@@ -360,8 +365,9 @@ class _Nearness:
         self.weight = table[:, 1]
         self.lat, self.lon = np.radians(table[:, 2]), np.radians(table[:, 3])
 
-    def of(self, name: str, options: list[_Scored]) -> list[float]:
-        others = len(self.names) - (name in self.names)
+    def of(self, name: str, options: list[_Scored], bare: str | None = None) -> list[float]:
+        skip = [n for n in (name, bare) if n is not None and n in self.names]
+        others = len(self.names) - len(set(skip))
         if others <= 0 or not options:
             return [0.0] * len(options)
         pointlike = [_pointlike(s.candidate.place) for s in options]
@@ -370,8 +376,8 @@ class _Nearness:
         a = np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
         closeness = self.weight * np.exp(-km / NEAR_KM)
-        if name in self.names:
-            closeness[:, self.owner == self.names.index(name)] = 0.0
+        for n in skip:
+            closeness[:, self.owner == self.names.index(n)] = 0.0
         # Rows are grouped by name: the best sense of each other name, summed over names.
         best = np.maximum.reduceat(closeness, self.starts, axis=1).sum(axis=1) / others
         return [float(b) if ok else 0.0 for b, ok in zip(best, pointlike)]
