@@ -31,7 +31,7 @@ KIND_AFTER: dict[str, Kind] = {
     **{w: _REGION for w in ("region", "province", "governorate", "oblast", "state", "prefecture",
                             "department", "krai", "raion", "county", "division", "territory")},
     **{w: _WATER for w in ("river", "wadi", "canal")},
-    "valley": Kind(frozenset({"VAL", "VALS", "RGN", "PLN"}), False),
+    "valley": Kind(frozenset({"VAL", "VALS", "RGN", "PLN"}), True),
     "lake": _LAKE,
     "lagoon": _LAKE,
     "reservoir": _LAKE,
@@ -47,7 +47,7 @@ KIND_AFTER: dict[str, Kind] = {
     "hills": _MOUNT,
     "range": _MOUNT,
     "forest": Kind(frozenset({"FRST", "RESF", "RGN", "PRK"}), False),
-    "island": Kind(frozenset({"ISL", "ISLS", "ATOL"}), False),
+    "island": Kind(frozenset({"ISL", "ISLS", "ATOL"}), True),
 }
 # ... or before it ("Lake Chad", "River Tay", "Mount Merapi", "Strait of Hormuz").
 KIND_BEFORE: dict[str, Kind] = {

@@ -125,11 +125,18 @@ class Resolver:
         if kind is not None:
             # "Sahel region" may itself be a name (of the wide Sahel): the bare name's places
             # of that kind (Burkina Faso's Sahel region) compete with it on equal terms.
+            # When the full name is known ("San Fernando Valley"), the bare name adds only
+            # places of the kind, never the town the valley is named after.
             seen: set[str] = set()
-            for c in [*found, *self.gazetteer.candidates(name)]:
+            for c in found:
                 if c.place.id not in seen and not c.demonym:
                     seen.add(c.place.id)
                     out.append((c, False, c.place.feature_code in kind.codes))
+            for c in self.gazetteer.candidates(name):
+                of_kind = c.place.feature_code in kind.codes
+                if c.place.id not in seen and not c.demonym and (of_kind or not found):
+                    seen.add(c.place.id)
+                    out.append((c, False, of_kind))
         if not out:
             out = [(c, True, kind is not None and c.place.feature_code in kind.codes)
                    for c in self.gazetteer.translit_candidates(name) if not c.demonym][:MAX_LOOSE]
