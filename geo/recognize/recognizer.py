@@ -67,6 +67,8 @@ KIND_MODIFIES = {"capital", "governor", "government", "police", "assembly", "off
 SUPPORTED_MIN_POPULATION = 10_000  # a plain PPL below this size is no evidence of a place
 PROMINENT_CODES = {"PPLC", "PPLA", "ADM1"}
 PROMINENT_POPULATION = 150_000
+CAPITALISED_KINDS = {"state", "river", "lake", "dam", "valley", "region", "province", "governorate",
+                     "oblast", "forest", "crossing", "strait", "camp", "mountains", "island", "county"}
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
 MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
                   "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled",
@@ -223,14 +225,20 @@ class Recognizer:
                 if tail[0].idx > end + 1:
                     continue  # a gap of more than one space: a new phrase
                 longer = text[start:tail[-1].idx + len(tail[-1].text)]
-                if self.gazetteer.has_name(longer):
+                if any(c.place.feature_class in ("P", "A") and not c.demonym
+                       for c in self.gazetteer.candidates(longer)):
                     end = start + len(longer)
                     last += n
                     break
             after = tokens.doc[last + 1] if last + 1 < len(tokens.doc) else None
             if after is not None and after.idx == end + 1 and after.lower_ in KIND_AFTER:
-                nxt = tokens.doc[after.i + 1].lower_ if after.i + 1 < len(tokens.doc) else ""
-                if nxt not in KIND_MODIFIES:  # "the Zamfara state capital" names the capital
+                following = tokens.doc[after.i + 1] if after.i + 1 < len(tokens.doc) else None
+                nxt = following.text if following is not None else ""
+                if (nxt.lower() not in KIND_MODIFIES  # "the Zamfara state capital" names the capital
+                        and (after.text.islower() or (after.lower_ in CAPITALISED_KINDS
+                                                      and not _capitalised(nxt) and nxt != "of"))):
+                    # "Borno State", "Moei River"; not "Ohio State University", "Illinois
+                    # Department of Agriculture"
                     end = after.idx + len(after.text)
         first = tokens.starting_at(start)
         if first is not None and first > 0:
@@ -252,7 +260,8 @@ class Recognizer:
         if not countries:
             return
         taken = [(s.start, s.end) for s in spans]
-        place_ends = {e for _, e in taken}
+        # Places that open a list: the model's own (a gazetteer guess opens no list).
+        listed = {s.end: text[s.start:s.end] for s in spans if s.label in PLACE_LABELS}
         for ent in doc.ents:
             if ent.label_ not in SUPPORTABLE_LABELS:
                 continue
@@ -276,11 +285,14 @@ class Recognizer:
                     ent.label_ == "PERSON" and head[0].lower_ in ("st", "st.", "saint")):
                 # "FARC"; "Monday" (a DATE) is no town however spelt; "St. Paul" the person
                 continue
-            if ent.label_ in ("PERSON", "ORG") and not _place_slot(doc, head[0].i, head[-1].i, place_ends):
+            slot = _place_slot(doc, head[0].i, head[-1].i, listed)
+            if not slot:
                 continue
+            if ent.label_ == "PERSON" and head[-1].i + 1 < len(doc) and doc[head[-1].i + 1].lower_ in ("'s", "\u2019s"):
+                continue  # "Polk's son": a person's
             # "taylor", "christmas", "bandar abbas": every word an everyday word or first name
             common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha)
-            if self._in_countries(name, countries, prominent_only=common):
+            if self._in_countries(name, self._list_countries(slot, countries), prominent_only=common):
                 taken.append((start, end))
                 yield Span(start, end, "GAZ")
         # Names the model left without any label: "to the Mpondwe border crossing".
@@ -298,12 +310,20 @@ class Recognizer:
             name = text[start:end]
             if (not any(start < e and s_ < end for s_, e in taken) and not _generic(name)
                     and not name.isupper() and name.lower() not in CALENDAR_WORDS
-                    and _place_slot(doc, i, j, place_ends)
-                    and self._in_countries(name, countries,
+                    and (slot := _place_slot(doc, i, j, listed))
+                    and self._in_countries(name, self._list_countries(slot, countries),
                                            prominent_only=all(doc.vocab.has_vector(w.lower_) for w in doc[i:j + 1]))):
                 taken.append((start, end))
                 yield Span(start, end, "GAZ")
             i = j + 1
+
+    def _list_countries(self, slot: "str | bool", countries: set[str]) -> set[str]:
+        """A name that continues a list ("Legazpi and Naga") must lie in the country of the
+        place that opened it ("Trapani and Gilbert" are an Italian town and a person)."""
+        if slot is True:
+            return countries
+        opened = {c.place.country_code for c in self.gazetteer.candidates(str(slot))}
+        return countries & opened
 
     def _story_countries(self, doc: "Doc", text: str, spans: Sequence[Span]) -> set[str]:
         """Countries the story's names point at: each name's country, or its best-known
@@ -462,30 +482,33 @@ class _TokenIndex:
         return self._ends.get(offset)
 
 
-def _place_slot(doc: "Doc", first: int, last: int, place_ends: set[int]) -> bool:
+def _place_slot(doc: "Doc", first: int, last: int, listed: dict[int, str]) -> "str | bool":
     """Whether the words around tokens first..last say a place comes there: a locative or
     movement word before ("to Kosti", "at Renk"), "of" after a direction or a place noun
-    ("west of Tal Afar", "the outskirts of Saraqeb"), a list that a place opened
-    ("Legazpi and Naga"; `place_ends`: character offsets where found places end), or a place
-    noun or kind word after ("the Dadaab refugee camps", "Kerem Shalom crossing"). "friend of
-    Vladimir" and "St. Peter and St. Paul" stay people."""
+    ("west of Tal Afar", "the outskirts of Saraqeb"), or a place noun or kind word after
+    ("the Dadaab refugee camps", "Kerem Shalom crossing"): True. A list that a place opened
+    ("Legazpi and Naga"; `listed`: the model's places by the offset where they end): that
+    place's name, whose country the name must share. False otherwise: "friend of Vladimir",
+    "according to Whitley", "St. Peter and St. Paul" stay people."""
     before = doc[first - 1] if first > 0 else None
     word = before.lower_ if before is not None else ""
     after = doc[last + 1].lower_ if last + 1 < len(doc) else ""
     after2 = doc[last + 2].lower_ if last + 2 < len(doc) else ""
-    if after in SPEECH_VERBS:
+    if after in SPEECH_VERBS or (word == "to" and first > 1 and doc[first - 2].lower_ == "according"):
         return False
     if word in LOCATIVE_WORDS or word in MOVEMENT_WORDS:
         return True
     if word == "of" and first > 1 and (doc[first - 2].lower_ in DIRECTIONS or doc[first - 2].lower_ in PLACE_NOUNS
                                        or doc[first - 2].lower_ in AREA_NOUNS):
         return True
+    if after in PLACE_NOUNS or after in KIND_AFTER or after2 in ("camp", "camps", "crossing") or after in ("border", "refugee"):
+        return True
     if word in ("and", "or", ",") and first > 1:
         prev = doc[first - 2]
-        if prev.idx + len(prev.text) in place_ends:
-            return True
-    return (after in PLACE_NOUNS or after in KIND_AFTER or after2 in ("camp", "camps", "crossing")
-            or after in ("border", "refugee"))
+        opened = listed.get(prev.idx + len(prev.text))
+        if opened:
+            return opened
+    return False
 
 
 def _org_extents(doc: "Doc") -> list[tuple[int, int]]:
