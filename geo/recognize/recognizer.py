@@ -70,9 +70,9 @@ PROMINENT_POPULATION = 150_000
 CAPITALISED_KINDS = {"state", "river", "lake", "dam", "valley", "region", "province", "governorate",
                      "oblast", "forest", "crossing", "strait", "camp", "mountains", "island", "county"}
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
-MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "into", "off", "via", "toward", "towards", "between", "and", "through",
-                  "outside", "inside", "reach", "reached", "besieged", "encircled", "entered", "shelled",
-                  "to", "into", "off", "via", "toward", "towards", "through", "spelled"}
+# Words after which a name is a place: movement and position ("traffic to Kosti").
+MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "outside", "inside", "reached", "besieged",
+                  "encircled", "entered", "shelled", "to", "into", "via", "toward", "towards", "spelled"}
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
               "northern", "southern", "eastern", "western", "outskirts", "edge", "centre", "center"}
 AREA_NOUNS = {"residents", "people", "inhabitants", "governor", "mayor", "spelled", "area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
