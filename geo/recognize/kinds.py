@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # GeoNames feature codes of first- to third-level divisions and regions.
 _ADMIN = frozenset({"ADM1", "ADM2", "ADM3", "ADM1H", "ADM2H", "ADMD", "RGN", "TERR", "ZN"})
@@ -64,10 +65,12 @@ _AFTER = re.compile(r"^(?P<name>.+?)[\s-]+(?P<kind>" + "|".join(KIND_AFTER) + r"
 _BEFORE = re.compile(r"^(?:the\s+)?(?P<kind>" + "|".join(KIND_BEFORE) + r")\s+(?P<name>.+)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def split_kind(text: str) -> tuple[str, Kind] | None:
     """("Luhansk", region kind) for "Luhansk region"; None when no kind word frames the name.
 
-    The name must keep a capital letter ("the Valley" is no kind-framed name).
+    The name must keep a capital letter ("the Valley" is no kind-framed name). Cached: the
+    resolver asks for every mention.
     """
     for pattern, table in ((_AFTER, KIND_AFTER), (_BEFORE, KIND_BEFORE)):
         m = pattern.match(text.strip())

@@ -72,7 +72,7 @@ CAPITALISED_KINDS = {"state", "river", "lake", "dam", "valley", "region", "provi
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
 # Words after which a name is a place: movement and position ("traffic to Kosti").
 MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "outside", "inside", "reached", "besieged",
-                  "encircled", "entered", "shelled", "to", "into", "via", "toward", "towards", "spelled"}
+                  "encircled", "entered", "shelled", "to", "into", "via", "toward", "towards", "spelled", "off"}
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
               "northern", "southern", "eastern", "western", "outskirts", "edge", "centre", "center"}
 AREA_NOUNS = {"residents", "people", "inhabitants", "governor", "mayor", "spelled", "area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
@@ -291,7 +291,7 @@ class Recognizer:
             if ent.label_ == "PERSON" and head[-1].i + 1 < len(doc) and doc[head[-1].i + 1].lower_ in ("'s", "\u2019s"):
                 continue  # "Polk's son": a person's
             # "taylor", "christmas", "bandar abbas": every word an everyday word or first name
-            common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha)
+            common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha) and slot != STRONG
             if self._in_countries(name, self._list_countries(slot, countries), prominent_only=common):
                 taken.append((start, end))
                 yield Span(start, end, "GAZ")
@@ -312,7 +312,8 @@ class Recognizer:
                     and not name.isupper() and name.lower() not in CALENDAR_WORDS
                     and (slot := _place_slot(doc, i, j, listed))
                     and self._in_countries(name, self._list_countries(slot, countries),
-                                           prominent_only=all(doc.vocab.has_vector(w.lower_) for w in doc[i:j + 1]))):
+                                           prominent_only=slot != STRONG and all(
+                                               doc.vocab.has_vector(w.lower_) for w in doc[i:j + 1]))):
                 taken.append((start, end))
                 yield Span(start, end, "GAZ")
             i = j + 1
@@ -320,7 +321,7 @@ class Recognizer:
     def _list_countries(self, slot: "str | bool", countries: set[str]) -> set[str]:
         """A name that continues a list ("Legazpi and Naga") must lie in the country of the
         place that opened it ("Trapani and Gilbert" are an Italian town and a person)."""
-        if slot is True:
+        if slot is True or slot == STRONG:
             return countries
         opened = {c.place.country_code for c in self.gazetteer.candidates(str(slot))}
         return countries & opened
@@ -482,26 +483,35 @@ class _TokenIndex:
         return self._ends.get(offset)
 
 
+STRONG = "strong"
+STRONG_LOCATIVES = {"in", "at", "near"}
+
+
 def _place_slot(doc: "Doc", first: int, last: int, listed: dict[int, str]) -> "str | bool":
     """Whether the words around tokens first..last say a place comes there: a locative or
     movement word before ("to Kosti", "at Renk"), "of" after a direction or a place noun
     ("west of Tal Afar", "the outskirts of Saraqeb"), or a place noun or kind word after
     ("the Dadaab refugee camps", "Kerem Shalom crossing"): True. A list that a place opened
     ("Legazpi and Naga"; `listed`: the model's places by the offset where they end): that
-    place's name, whose country the name must share. False otherwise: "friend of Vladimir",
+    place's name, whose country the name must share. `STRONG` when the words leave little
+    doubt ("in", "at", "near", "west of", a kind word after). False otherwise: "friend of Vladimir",
     "according to Whitley", "St. Peter and St. Paul" stay people."""
     before = doc[first - 1] if first > 0 else None
     word = before.lower_ if before is not None else ""
     after = doc[last + 1].lower_ if last + 1 < len(doc) else ""
     after2 = doc[last + 2].lower_ if last + 2 < len(doc) else ""
-    if after in SPEECH_VERBS or (word == "to" and first > 1 and doc[first - 2].lower_ == "according"):
+    if (after in SPEECH_VERBS and word != "of") or (word == "to" and first > 1 and doc[first - 2].lower_ == "according"):
+        # "Smith said" is a person; "residents of Rutshuru said" are not
         return False
+    if word in STRONG_LOCATIVES:
+        return STRONG
+    if word == "of" and first > 1 and doc[first - 2].lower_ in DIRECTIONS:
+        return STRONG
+    if after in PLACE_NOUNS or after in KIND_AFTER or after2 in ("camp", "camps", "crossing") or after in ("border", "refugee"):
+        return STRONG
     if word in LOCATIVE_WORDS or word in MOVEMENT_WORDS:
         return True
-    if word == "of" and first > 1 and (doc[first - 2].lower_ in DIRECTIONS or doc[first - 2].lower_ in PLACE_NOUNS
-                                       or doc[first - 2].lower_ in AREA_NOUNS):
-        return True
-    if after in PLACE_NOUNS or after in KIND_AFTER or after2 in ("camp", "camps", "crossing") or after in ("border", "refugee"):
+    if word == "of" and first > 1 and (doc[first - 2].lower_ in PLACE_NOUNS or doc[first - 2].lower_ in AREA_NOUNS):
         return True
     if word in ("and", "or", ",") and first > 1:
         prev = doc[first - 2]

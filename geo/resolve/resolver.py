@@ -45,6 +45,7 @@ CUE_WORDS = {
     "PSTB": ("crossing", "border"),
 }
 _PARENT = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\(|,\s*in\b)\s*$", re.IGNORECASE)
+_MAY_NAME_KIND = re.compile(r"\s")  # a kind word needs a second word: skip the rest fast
 _POSSESSIVE = re.compile(r"^['\u2019]s\s+$")
 _COUNTY_WORD = re.compile(r"\b(?:county|parish|borough|district|co)\b", re.IGNORECASE)
 # Places whose point says little about where the story is: no nearness for them.
@@ -116,6 +117,8 @@ class Resolver:
         found = self.gazetteer.candidates(mention.text)
         if mention.demonym:
             found = [c for c in found if c.demonym] or found
+            return [(c, False, False) for c in found[: self.max_candidates]]
+        if found and not _MAY_NAME_KIND.search(mention.text):
             return [(c, False, False) for c in found[: self.max_candidates]]
         framed = split_kind(mention.text)
         name, kind = framed if framed else (mention.text, None)
