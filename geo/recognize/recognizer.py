@@ -291,8 +291,10 @@ class Recognizer:
             if ent.label_ == "PERSON" and head[-1].i + 1 < len(doc) and doc[head[-1].i + 1].lower_ in ("'s", "\u2019s"):
                 continue  # "Polk's son": a person's
             # "taylor", "christmas", "bandar abbas": every word an everyday word or first name
-            common = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha) and slot != STRONG
-            if self._in_countries(name, self._list_countries(slot, countries), prominent_only=common):
+            everyday = all(doc.vocab.has_vector(t.lower_) for t in head if t.is_alpha)
+            common = everyday and slot != STRONG
+            if self._in_countries(name, self._list_countries(slot, countries), prominent_only=common,
+                                  loose=not everyday and slot is not True):
                 taken.append((start, end))
                 yield Span(start, end, "GAZ")
         # Names the model left without any label: "to the Mpondwe border crossing".
@@ -324,7 +326,7 @@ class Recognizer:
         if slot is True or slot == STRONG:
             return countries
         opened = {c.place.country_code for c in self.gazetteer.candidates(str(slot))}
-        return countries & opened
+        return countries & opened if opened else countries  # an unknown opener: the story's
 
     def _story_countries(self, doc: "Doc", text: str, spans: Sequence[Span]) -> set[str]:
         """Countries the story's names point at: each name's country, or its best-known
@@ -341,14 +343,18 @@ class Recognizer:
             out.add(best.place.country_code)
         return out
 
-    def _in_countries(self, name: str, countries: set[str], *, prominent_only: bool) -> bool:
+    def _in_countries(self, name: str, countries: set[str], *, prominent_only: bool, loose: bool = False) -> bool:
         """Whether a place of this exact name lies in one of `countries`: a settlement of
         some size (`SUPPORTED_MIN_POPULATION`) or a seat of government, or any division or
         feature; only a capital, a province or a province seat when the name is also an
         everyday English word or first name (the model's vectors know it): US local news
         names a person "Taylor" next to a Taylor, Texas. No loose (transliterated) match
-        here: measured on LGL, it turns surnames into towns ("Ouellette" ~ Olathe)."""
-        for c in self.gazetteer.candidates(name):
+        here unless `loose` (a name no English word, in a strong slot or a list): measured
+        on LGL, loose matches after weak slots turn surnames into towns ("Ouellette" ~ Olathe)."""
+        candidates = self.gazetteer.candidates(name)
+        if not candidates and loose and len(name) >= 6:
+            candidates = self.gazetteer.translit_candidates(name)
+        for c in candidates:
             p = c.place
             if c.demonym or p.country_code not in countries or p.feature_class not in SUPPORTED_CLASSES:
                 continue

@@ -71,6 +71,8 @@ LOCALE_WEIGHT = 0.3  # the source's usual regions, as a share of a name's vote
 NEAR_WEIGHT = 32.0  # x mean closeness to the other names' likeliest senses
 NEAR_KM = 50.0  # closeness halves every ~35 km (exp(-d / NEAR_KM))
 NEAR_TOP = 8  # senses of each other name considered
+CAPITAL_BONUS = 3.0
+CAPITAL_MIN_SUPPORT = 0.05
 KIND_BONUS = 6.0  # "Luhansk region": the oblast, not the city (the mention names the kind)
 TRANSLIT_PENALTY = 2.5  # matched only through the transliteration key ("Tel Abyad" ~ "Tall Abyaḑ")
 # A loose key collides across the world ("Ras al-Ain" folds like Rasina, Serbia): a loose match
@@ -179,8 +181,14 @@ class Resolver:
             for s, closeness in zip(options, near):
                 s.score = (s.prior + self._context(s.candidate.place, support, parents.get(i))
                            + NEAR_WEIGHT * closeness)
-                if s.loose and support.get(s.candidate.place.country_code, 0.0) < LOOSE_MIN_SUPPORT:
+                place = s.candidate.place
+                if s.loose and support.get(place.country_code, 0.0) < LOOSE_MIN_SUPPORT:
                     s.score -= UNSUPPORTED_LOOSE  # a loose match the story does not point at
+                elif (place.feature_code == "PPLC" and support.get(place.country_code, 0.0) >= CAPITAL_MIN_SUPPORT
+                      and normalize(s.candidate.alias) == normalize(place.name)):
+                    # A capital named in a story about its country is the capital (its
+                    # government), not a town of another province that shares the name.
+                    s.score += CAPITAL_BONUS
             options.sort(key=lambda s: -s.score)
             best = options[0] if options and options[0].score >= self.min_score else None
             out.append(
