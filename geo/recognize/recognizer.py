@@ -520,8 +520,12 @@ def _place_slot(doc: "Doc", first: int, last: int, listed: dict[int, str]) -> "s
     if word == "of" and first > 1 and (doc[first - 2].lower_ in PLACE_NOUNS or doc[first - 2].lower_ in AREA_NOUNS):
         return True
     if word in ("and", "or", ",") and first > 1:
-        prev = doc[first - 2]
-        opened = listed.get(prev.idx + len(prev.text))
+        j = first - 2
+        if doc[j].text == "," and j > 0:
+            j -= 1  # "X, and Y"
+        if doc[j].lower_ in KIND_AFTER and j > 0:
+            j -= 1  # "the X region, and Y"
+        opened = listed.get(doc[j].idx + len(doc[j].text))
         if opened:
             return opened
     return False
