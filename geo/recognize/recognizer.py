@@ -67,6 +67,7 @@ KIND_MODIFIES = {"capital", "governor", "government", "police", "assembly", "off
 SUPPORTED_MIN_POPULATION = 10_000  # a plain PPL below this size is no evidence of a place
 PROMINENT_CODES = {"PPLC", "PPLA", "ADM1"}
 PROMINENT_POPULATION = 150_000
+ARTICLE_WORDS = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "de", "do", "da", "dos", "del"}
 CAPITALISED_KINDS = {"state", "river", "lake", "dam", "valley", "region", "province", "governorate",
                      "oblast", "forest", "crossing", "strait", "camp", "mountains", "island", "county"}
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
@@ -306,8 +307,17 @@ class Recognizer:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(doc) and j + 1 not in in_ents and _capitalised(doc[j + 1].text) and j - i < 3:
-                j += 1
+            while j + 1 < len(doc) and j + 1 not in in_ents and j - i < 4:
+                nxt = doc[j + 1]
+                if _capitalised(nxt.text):
+                    j += 1
+                elif (nxt.lower_ in ARTICLE_WORDS or nxt.text == "-") and j + 2 < len(doc) and (
+                        _capitalised(doc[j + 2].text) or doc[j + 2].text == "-"):
+                    j += 1  # "Shatt al-Arab": an article inside the name
+                else:
+                    break
+            while j > i and not _capitalised(doc[j].text):
+                j -= 1
             start, end = t.idx, doc[j].idx + len(doc[j].text)
             name = text[start:end]
             if (not any(start < e and s_ < end for s_, e in taken) and not _generic(name)
