@@ -607,8 +607,11 @@ def merge(model: Sequence[Span], gazetteer: Sequence[Span]) -> list[Span]:
     spans overlap each other once grown to a longer name: "Sistan" -> "Sistan and
     Baluchestan" covers the model's own "Baluchestan")."""
     chosen: list[Span] = []
-    for source in (model, gazetteer):
-        for span in sorted(source, key=lambda s: (-(s.end - s.start), s.start)):
-            if not any(span.start < c.end and c.start < span.end for c in chosen):
-                chosen.append(span)
+    for span in sorted(model, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(span.start < c.end and c.start < span.end for c in chosen):
+            chosen.append(span)
+    blocked = list(model)  # where the model saw something, no gazetteer guess
+    for span in sorted(gazetteer, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(span.start < c.end and c.start < span.end for c in (*blocked, *chosen)):
+            chosen.append(span)
     return sorted(chosen, key=lambda s: (s.start, s.end))
