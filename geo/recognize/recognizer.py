@@ -70,6 +70,9 @@ PROMINENT_POPULATION = 150_000
 ARTICLE_WORDS = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "de", "do", "da", "dos", "del"}
 CAPITALISED_KINDS = {"state", "river", "lake", "dam", "valley", "region", "province", "governorate",
                      "oblast", "forest", "crossing", "strait", "camp", "mountains", "island", "county"}
+# Words that may follow the first part of a longer name ("Sistan and Baluchestan",
+# "Rio Grande do Sul", "Port-au-Prince"): without one, or a capital, nothing to grow into.
+EXTENSION_JOINERS = {"and", "do", "da", "de", "del", "dos", "of", "-", "au", "al", "el", "upon", "on", "la", "le"}
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
 # Words after which a name is a place: movement and position ("traffic to Kosti").
 MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "outside", "inside", "reached", "besieged",
@@ -218,7 +221,8 @@ class Recognizer:
             return span
         start, end = span.start, span.end
         last = tokens.ending_at(end)
-        if last is not None:
+        following = tokens.doc[last + 1] if last is not None and last + 1 < len(tokens.doc) else None
+        if following is not None and (_capitalised(following.text) or following.lower_ in EXTENSION_JOINERS):
             for n in range(MAX_EXTENSION, 0, -1):
                 tail = tokens.doc[last + 1:last + 1 + n]
                 if len(tail) < n or not _capitalised(tail[-1].text) or any(t.text in ",.;:()" for t in tail):
@@ -231,6 +235,7 @@ class Recognizer:
                     end = start + len(longer)
                     last += n
                     break
+        if last is not None:
             after = tokens.doc[last + 1] if last + 1 < len(tokens.doc) else None
             if after is not None and after.idx == end + 1 and after.lower_ in KIND_AFTER:
                 following = tokens.doc[after.i + 1] if after.i + 1 < len(tokens.doc) else None
@@ -320,9 +325,9 @@ class Recognizer:
                 j -= 1
             start, end = t.idx, doc[j].idx + len(doc[j].text)
             name = text[start:end]
-            if (not any(start < e and s_ < end for s_, e in taken) and not _generic(name)
+            if ((slot := _place_slot(doc, i, j, listed))
+                    and not any(start < e and s_ < end for s_, e in taken) and not _generic(name)
                     and not name.isupper() and name.lower() not in CALENDAR_WORDS
-                    and (slot := _place_slot(doc, i, j, listed))
                     and self._in_countries(name, self._list_countries(slot, countries),
                                            prominent_only=slot != STRONG and all(
                                                doc.vocab.has_vector(w.lower_) for w in doc[i:j + 1]))):
