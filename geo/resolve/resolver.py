@@ -172,7 +172,7 @@ class Resolver:
         for i, (mention, options) in enumerate(zip(mentions, scored)):
             key = normalize(mention.text)
             if key not in near_by_name:
-                framed = split_kind(mention.text)
+                framed = split_kind(mention.text) if " " in mention.text else None
                 # "Kharkiv region" is not near the city "Kharkiv" for being named after it.
                 bare = normalize(framed[0]) if framed else None
                 near_by_name[key] = nearness.of(key, options, bare)
@@ -252,6 +252,8 @@ class Resolver:
         (never the world: every misspelling is some real town's name somewhere), scored
         `FUZZY_PENALTY` below an exact match and more the less similar. Never for short
         names, where one letter is a different name."""
+        if all(options for options in scored):
+            return
         countries = sorted(
             (k for k, v in evidence.items() if "." not in k and v / others >= FUZZY_MIN_SUPPORT),
             key=lambda k: -evidence[k],
@@ -337,9 +339,8 @@ def _evidence(scored: list[list[_Scored]]) -> dict[str, float]:
     """
     totals: dict[str, float] = defaultdict(float)
     for options in scored:
-        options = [s for s in options if not s.loose]  # a guess at a spelling is no evidence
-        if not options:
-            continue
+        if not options or options[0].loose:
+            continue  # a guess at a spelling is no evidence (loose options come alone)
         top = max(s.prior for s in options)
         weights = [math.exp(s.prior - top) for s in options]
         norm = sum(weights)
@@ -366,7 +367,8 @@ class _Nearness:
         self.names: list[str] = []
         rows: list[tuple[int, float, float, float]] = []
         for name, options in by_name.items():
-            options = [s for s in options if not s.loose]  # nor a point to be near
+            if options and options[0].loose:
+                continue  # nor a point to be near
             located = [s for s in options if _pointlike(s.candidate.place)]
             if not located:
                 continue
