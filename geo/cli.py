@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     gazetteer_option(p)
     geocoder_option(p)
 
-    p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML).")
-    p.add_argument("corpora", nargs="+", metavar="CORPUS.xml", type=Path)
+    p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML; the conflict set's JSONL).")
+    p.add_argument("corpora", nargs="+", metavar="CORPUS", type=Path,
+                   help="LGL, TR-News or GeoVirus XML, or conflict-set JSONL (per-kind tolerances)")
     p.add_argument("--mode", choices=("resolution", "e2e", "both"), default="both",
                    help="resolution: gold spans given; e2e: geo finds the spans (default: both)")
     p.add_argument("--errors", type=Path, metavar="FILE",
@@ -128,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "annotation convention (LGL, TR-News: yes; GeoVirus: no)")
     p.add_argument("--org-places", choices=("auto", "yes", "no"), default="auto",
                    help="count places that open organisation names (\"Buffalo Public "
-                        "Schools\"): auto follows each corpus (LGL, TR-News: yes; GeoVirus: no)")
+                        "Schools\"), and places inside them (\"Alliance of Sahel States\"): auto "
+                        "follows each corpus (LGL, TR-News: yes; GeoVirus: the first no; conflict: both no)")
     gazetteer_option(p)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
@@ -281,7 +283,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from geo.evaluation.corpora import CONVENTIONS, corpus_name, read_corpus
-    from geo.evaluation.evaluate import evaluate, format_table, write_errors
+    from geo.evaluation.evaluate import evaluate, format_summary, format_table, write_errors
 
     corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
     geoparser = parser_for(args)
@@ -292,10 +294,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         recognizer.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
         recognizer.org_places = (convention.org_places if args.org_places == "auto"
                                  else args.org_places == "yes")
+        recognizer.places_in_orgs = (convention.places_in_orgs if args.org_places == "auto"
+                                     else args.org_places == "yes")
         report = evaluate(docs, geoparser.parse, mode=args.mode, reset=geoparser.forget_sources)
         reports[name] = report
         errors += report.errors
     print(format_table(reports), end="")
+    summary = format_summary(reports)
+    if summary:
+        print("\nper-kind tolerances (conflict set: 25 km settlements, 161 km regions, 500 km "
+              "countries, seas, rivers)")
+        print(summary, end="")
     if args.errors:
         count = write_errors(args.errors, errors)
         print(f"wrote {count} error records to {args.errors}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Read the annotated evaluation corpora (LGL, TR-News, GeoVirus) into one plain form.
+"""Read the annotated evaluation corpora (LGL, TR-News, GeoVirus, conflict) into one plain form.
 
 The three corpora come in two XML dialects:
 
@@ -9,7 +9,13 @@ The three corpora come in two XML dialects:
   ``<locations><location><name><start><end><lat><lon><page>``, offsets counted from 1. A few
   ``<location>`` elements are (wrongly) nested inside another one; each is still a toponym.
 
-The format is told from the XML content, never from the file name, so renamed or held-out
+* The conflict set (``conflict-dev.jsonl``): JSON Lines, one case a line, ``{"id", "text",
+  "places": [{"name", "lat", "lon", "kind"}]}``; no offsets: the first whole-word occurrence
+  of each ``name`` is the one meant. Each place carries a kind ("town", "region", "sea", ...)
+  and the kind sets how far off an answer may be (`KIND_TOLERANCE_KM`): a country point 300
+  km away is right, a town 30 km away is not.
+
+The format is told from the content, never from the file name, so renamed or held-out
 files read the same way.
 
 Gold offsets are not fully trustworthy (TR-News drifts by up to ~10 characters late in some
@@ -20,8 +26,10 @@ clipped offsets and are flagged ``anchored=False``.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +43,7 @@ log = logging.getLogger(__name__)
 LGL = "LGL"
 TR_NEWS = "TR-News"
 GEOVIRUS = "GeoVirus"
+CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Convention:
 
     demonyms: bool  # "Turkish", "American" as toponyms of their country
     org_places: bool  # the place that opens an organisation's name: "Paris Police Department"
+    places_in_orgs: bool = True  # any place word inside an organisation's name ("Alliance of Sahel States")
 
 
 # LGL and TR-News annotate demonyms and places inside organisation names; GeoVirus
@@ -51,6 +61,19 @@ CONVENTIONS = {
     LGL: Convention(demonyms=True, org_places=True),
     TR_NEWS: Convention(demonyms=True, org_places=True),
     GEOVIRUS: Convention(demonyms=False, org_places=False),
+    # conflict-dev.md: demonyms are not annotated, nor organisations with a place word.
+    CONFLICT: Convention(demonyms=False, org_places=False, places_in_orgs=False),
+}
+
+# conflict-dev.md's tolerances: a settlement must be placed on the town, a region near its
+# centre, a country, sea or river anywhere reasonable (their points are conventions).
+SETTLEMENT_KM, REGION_KM, LARGE_KM = 25.0, 161.0, 500.0
+KIND_TOLERANCE_KM = {
+    "city": SETTLEMENT_KM, "town": SETTLEMENT_KM, "village": SETTLEMENT_KM,
+    "crossing": SETTLEMENT_KM, "base": SETTLEMENT_KM, "district": SETTLEMENT_KM,
+    "other": SETTLEMENT_KM,
+    "region": REGION_KM, "mountain": REGION_KM,
+    "country": LARGE_KM, "sea": LARGE_KM, "river": LARGE_KM,
 }
 
 ANCHOR_WINDOW = 8
@@ -76,6 +99,8 @@ class GoldToponym:
     lon: float | None
     gold_id: str = ""  # GeoNames id (LGL, TR-News) or Wikipedia page (GeoVirus), for error reports
     anchored: bool = True
+    kind: str = ""  # the conflict set's kind of place ("town", "region", ...); "" elsewhere
+    tolerance_km: float | None = None  # how far off is still right; None: Acc@161's 161 km
 
     @property
     def has_point(self) -> bool:
@@ -145,6 +170,8 @@ def read_corpus(path: str | os.PathLike[str]) -> list[GoldDocument]:
 
 def read_corpus_with_stats(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], AnchorStats]:
     """`read_corpus`, plus how many gold spans had to be re-anchored."""
+    if _is_jsonl(path):
+        return _read_conflict(path)
     root = _parse(path)
     fmt = _detect(root, path)
     read = _read_geovirus_article if fmt == GEOVIRUS else _read_toponyms_article
@@ -157,7 +184,9 @@ def read_corpus_with_stats(path: str | os.PathLike[str]) -> tuple[list[GoldDocum
 
 
 def corpus_name(path: str | os.PathLike[str]) -> str:
-    """"LGL", "TR-News" or "GeoVirus", from the file's content."""
+    """"LGL", "TR-News", "GeoVirus" or "conflict", from the file's content."""
+    if _is_jsonl(path):
+        return CONFLICT
     return _detect(_parse(path), path)
 
 
@@ -180,6 +209,65 @@ def anchor(text: str, phrase: str, start: int, window: int = ANCHOR_WINDOW) -> t
             if 0 <= pos and hay.startswith(needle, pos):
                 return pos, not folded
     return None
+
+
+# --------------------------------------------------------------------------- conflict JSONL
+
+
+def _is_jsonl(path: str | os.PathLike[str]) -> bool:
+    """Whether the file starts like JSON (a "{"), not XML (a "<")."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read corpus: {exc.strerror or exc}") from None
+    return head.startswith(b"{")
+
+
+def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], AnchorStats]:
+    """The conflict set: each place is the first whole-word occurrence of its name.
+
+    A name that does not occur as a whole word, or an unknown kind, is a broken line of the
+    corpus and stops the reading with the file and line: a silently dropped gold place would
+    flatter every figure.
+    """
+    stats = AnchorStats()
+    docs = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = located(path, line_no)
+            try:
+                case = json.loads(line)
+                text, places = case["text"], case["places"]
+                doc_id = str(case.get("id") or line_no)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{where}: not a conflict-set case ({type(exc).__name__}: {exc})") from None
+            toponyms = []
+            for place in places:
+                name, kind = place.get("name", ""), place.get("kind", "")
+                if kind not in KIND_TOLERANCE_KM:
+                    raise InputError(f"{where}: {name!r} has unknown kind {kind!r}")
+                start = first_word_occurrence(text, name)
+                if start is None:
+                    raise InputError(f"{where}: {name!r} does not occur as a whole word in the text")
+                stats.exact += 1
+                toponyms.append(GoldToponym(
+                    start, start + len(name), name, float(place["lat"]), float(place["lon"]),
+                    kind=kind, tolerance_km=KIND_TOLERANCE_KM[kind],
+                ))
+            toponyms.sort(key=lambda t: (t.start, t.end))
+            docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms)))
+    return docs, stats
+
+
+def first_word_occurrence(text: str, name: str) -> int | None:
+    """Offset of the first occurrence of `name` not inside a longer word, or None."""
+    if not name:
+        return None
+    found = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)
+    return found.start() if found else None
 
 
 # --------------------------------------------------------------------------- XML reading
@@ -329,7 +417,9 @@ def _note(stats: AnchorStats, message: str, limit: int = 20) -> None:
 
 
 __all__ = [
+    "CONFLICT",
     "GEOVIRUS",
+    "KIND_TOLERANCE_KM",
     "LGL",
     "TR_NEWS",
     "AnchorStats",
@@ -337,6 +427,7 @@ __all__ = [
     "GoldToponym",
     "anchor",
     "corpus_name",
+    "first_word_occurrence",
     "read_corpus",
     "read_corpus_with_stats",
 ]

@@ -20,12 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GazetteerError
-from geo.gazetteer.normalize import normalize
+from geo.gazetteer.normalize import normalize, translit_key
 from geo.gazetteer.schema import (
     COUNTRY_CODES,
     DEMONYM,
     INDEX_FORMAT,
     SCHEMA,
+    TRANSLIT,
     Row,
     name_rows,
     open_readonly,
@@ -35,6 +36,9 @@ from geo.types import Candidate, Place
 
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
 ENV_CACHE = "GEO_CACHE_DIR"
+FUZZY_MIN_SIMILARITY = 88.0  # rapidfuzz ratio of transliteration keys: about one letter in eight
+FUZZY_LIMIT = 5
+FUZZY_PREFIX = 4  # letters of the transliteration key a near miss must share
 ENV_INDEX = "GEO_GAZETTEER_INDEX"  # an index built by `geo gazetteer import`, used instead of the CSVs
 
 
@@ -69,6 +73,7 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         # News repeats its names: most lookups are answered from memory.
         self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
+        self._fuzzy = lru_cache(maxsize=20_000)(self._fuzzy_uncached)
 
     @classmethod
     def load(
@@ -95,17 +100,77 @@ class Gazetteer:
         key = normalize(name)
         return list(self._lookup(key)) if key else []
 
-    def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
+    def translit_candidates(self, name: str) -> list[Candidate]:
+        """Places one of whose names folds to the same transliteration key as `name`
+        ("Tel Abyad" -> Tall Abyaḑ; see `translit_key`), exact matches included, best-known
+        first. Looser than `candidates`: the resolver scores these below exact matches."""
+        key = translit_key(name)
+        return list(self._lookup(key)) if key else []
+
+    def fuzzy_candidates(
+        self, name: str, countries: Iterable[str], *, min_similarity: float = FUZZY_MIN_SIMILARITY
+    ) -> list[tuple[Candidate, float]]:
+        """Settlements and divisions in `countries` whose transliteration key is within a
+        typo of `name`'s ("Gettysbury" ~ Gettysburg), most similar first, with the
+        similarity (0-100, rapidfuzz's ratio).
+
+        Only for callers that already know which countries the text is about: across the
+        world every misspelling is some other town's name. Keys are compared only with keys
+        that share their first `FUZZY_PREFIX` letters (typos rarely hit the start of a
+        name) and are about as long, which one range scan of the index finds in well under
+        a millisecond; answers are cached (news repeats its unknown names too).
+        """
+        key = translit_key(name)
+        if len(key) <= FUZZY_PREFIX + 1:
+            return []
+        return list(self._fuzzy(key, tuple(sorted(set(countries))), min_similarity))
+
+    def _fuzzy_uncached(self, key: str, countries: tuple[str, ...], min_similarity: float
+                        ) -> tuple[tuple[Candidate, float], ...]:
+        from rapidfuzz import fuzz, process
+
+        prefix = key[: FUZZY_PREFIX + 1]
         rows = self._db.execute(
-            "SELECT place, kind, alias FROM names WHERE key = ? ORDER BY kind", (key,)
+            "SELECT key, place, alias FROM names WHERE key >= ? AND key < ? AND kind = ?"
+            " AND length(key) BETWEEN ? AND ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), TRANSLIT, len(key) - 2, len(key) + 2),
+        ).fetchall()
+        if not rows:
+            return ()
+        hits = process.extract(key, [r[0] for r in rows], scorer=fuzz.ratio, score_cutoff=min_similarity,
+                               limit=None)
+        best: dict[int, tuple[float, str]] = {}
+        for _, similarity, i in hits:
+            _, rowid, alias = rows[i]
+            if similarity <= best.get(rowid, (-1.0, ""))[0]:
+                continue
+            place = self.place(rowid)
+            if place.country_code in countries and place.feature_class in ("P", "A"):
+                best[rowid] = (similarity, alias)
+        out = [(Candidate(self.place(r), alias), sim) for r, (sim, alias) in best.items()]
+        out.sort(key=lambda pair: (-pair[1], -pair[0].place.population))
+        return tuple(out[:FUZZY_LIMIT])
+
+    def _lookup_uncached(self, key: str) -> tuple[Candidate, ...]:
+        # One query for names and places: a loose key can match hundreds of places, and a
+        # query per place would cost more than all the rest of a cold lookup.
+        kinds = "n.kind = ?" if key.startswith("~") else "n.kind <> ?"
+        rows = self._db.execute(
+            "SELECT n.place, n.kind, n.alias, p.id, p.name, p.lat, p.lon, p.feature_class,"
+            " p.feature_code, p.country_code, p.admin1, p.admin2, p.population, p.source"
+            f" FROM names n JOIN places p ON p.rowid = n.place WHERE n.key = ? AND {kinds} ORDER BY n.kind",
+            (key, TRANSLIT),
         ).fetchall()
         seen: set[int] = set()
         out: list[Candidate] = []
-        for rowid, kind, alias in rows:
+        for rowid, kind, alias, *place in rows:
             if rowid in seen:
                 continue
             seen.add(rowid)
-            out.append(Candidate(self.place(rowid), alias, demonym=kind == DEMONYM))
+            cached = self._places.get(rowid)
+            if cached is None:
+                cached = self._places[rowid] = Place(*place)
+            out.append(Candidate(cached, alias, demonym=kind == DEMONYM))
         out.sort(key=lambda c: -c.place.population)
         return tuple(out)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GazetteerError, located
-from geo.gazetteer.normalize import normalize
+from geo.gazetteer.normalize import normalize, translit_key
 from geo.types import Place
 
 COLUMNS = (
@@ -21,12 +21,15 @@ COLUMNS = (
     "country_code", "admin1", "admin2", "population", "demonyms", "source",
 )
 REQUIRED = ("id", "name", "lat", "lon")
-INDEX_FORMAT = 1
+INDEX_FORMAT = 4  # 2-4: transliteration keys (kind TRANSLIT) next to the exact ones
 
 # Feature codes of countries and dependent territories.
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
 # Kinds of name, stored with each key.
 NAME, ALT, DEMONYM = 0, 1, 2
+# A name's transliteration key (`translit_key`, which starts with "~" so that no exact key
+# ever equals one): looked up apart, and scored below exact matches.
+TRANSLIT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +127,18 @@ SCHEMA = """
 
 
 def name_rows(rowid: int, row: Row) -> Iterator[tuple[str, int, int, str]]:
+    """(key, place, kind, alias) rows: the exact key of every name, alternate name and
+    demonym, and the transliteration key of every name and alternate name (one per key:
+    the index's primary key drops repeats)."""
     for kind, names in ((NAME, (row.place.name,)), (ALT, row.alt_names), (DEMONYM, row.demonyms)):
         for name in names:
             key = normalize(name)
             if key:
                 yield key, rowid, kind, name
+            if kind != DEMONYM:
+                loose = translit_key(name)
+                if loose:
+                    yield loose, rowid, TRANSLIT, name
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:

@@ -216,3 +216,64 @@ def test_real_corpora(file, name, docs, gold, with_point, reanchored):
         assert_anchored(doc)
         spans = [(t.start, t.end) for t in doc.toponyms]
         assert spans == sorted(spans) and len(set(spans)) == len(spans)
+
+
+# ---------------------------------------------------------------- the conflict set (JSONL)
+
+CONFLICT_LINE = {
+    "id": "t-1", "region": "Test",
+    "text": "Rain hit Newcastle and the Tyne; Newcastle upon Tyne's Castle and England stayed dry.",
+    "places": [
+        {"name": "Newcastle upon Tyne", "lat": 54.97, "lon": -1.61, "kind": "city"},
+        {"name": "Tyne", "lat": 55.01, "lon": -1.42, "kind": "river"},
+        {"name": "England", "lat": 52.5, "lon": -1.5, "kind": "country"},
+        {"name": "Newcastle", "lat": 54.97, "lon": -1.61, "kind": "city"},
+    ],
+}
+
+
+def test_conflict_jsonl_first_whole_word_occurrence_and_tolerances(tmp_path):
+    import json
+
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(CONFLICT_LINE) + "\n\n", encoding="utf-8")
+    assert corpus_name(path) == "conflict"
+    (doc,) = read_corpus(path)
+    assert doc.id == "t-1"
+    got = [(t.phrase, doc.text[t.start:t.end], t.kind, t.tolerance_km) for t in doc.toponyms]
+    # "Tyne" first occurs alone, not inside "Newcastle upon Tyne"; sorted by offset.
+    assert got == [
+        ("Newcastle", "Newcastle", "city", 25.0),
+        ("Tyne", "Tyne", "river", 500.0),
+        ("Newcastle upon Tyne", "Newcastle upon Tyne", "city", 25.0),
+        ("England", "England", "country", 500.0),
+    ]
+    assert doc.toponyms[1].start == CONFLICT_LINE["text"].index("Tyne")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"name": "Gateshead"}, "does not occur as a whole word"),
+    ({"name": "Newcastle upon"}, None),  # a whole-word prefix is fine
+    ({"kind": "planet"}, "unknown kind"),
+])
+def test_conflict_jsonl_errors_name_the_line(tmp_path, change, message):
+    import json
+
+    case = json.loads(json.dumps(CONFLICT_LINE))
+    case["places"][0].update(change)
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(CONFLICT_LINE) + "\n" + json.dumps(case) + "\n", encoding="utf-8")
+    if message is None:
+        assert len(read_corpus(path)) == 2
+        return
+    with pytest.raises(InputError, match=rf"set.jsonl: line 2: .*{message}"):
+        read_corpus(path)
+
+
+def test_conflict_dev_reads_whole():
+    path = CORPORA / "conflict-dev.jsonl"
+    if not path.exists():
+        pytest.skip("conflict-dev not available")
+    docs = read_corpus(path)
+    assert (len(docs), sum(len(d.toponyms) for d in docs)) == (40, 361)
+    assert all(d.text[t.start:t.end] == t.phrase and t.tolerance_km for d in docs for t in d.toponyms)

@@ -297,3 +297,53 @@ def test_oracle_on_real_corpora_is_perfect(file):
     assert report.spans.f1 == 1.0 and report.e2e_acc161 == 1.0
     assert report.errors == []
     assert isinstance(report, EvalReport)
+
+
+# ---------------------------------------------------------------- per-kind tolerances
+
+
+def test_per_kind_tolerance_judges_e2e_and_resolution():
+    """A town 30 km off is wrong at 25 km; a country 300 km off is right at 500 km."""
+    from geo.evaluation.evaluate import E2E_WRONG, format_summary
+
+    text = "Shelling in Lyon, France."
+    gold = GoldDocument("c", text, "", "", (
+        GoldToponym(12, 16, "Lyon", 45.76, 4.84, kind="city", tolerance_km=25.0),
+        GoldToponym(18, 24, "France", 46.0, 2.0, kind="country", tolerance_km=500.0),
+    ))
+    near_lyon = Place("x", "Vienne", 45.52, 4.87)  # ~27 km south of Lyon
+    off_centre = Place("y", "France", 47.5, 5.0)  # ~280 km from the gold centre
+    answers = {(12, 16): near_lyon, (18, 24): off_centre}
+
+    def parse(doc: Document) -> ParseResult:
+        spans = doc.mentions if doc.mentions is not None else [(12, 16), (18, 24), (0, 8)]
+        return ParseResult(doc, tuple(_resolution(doc, s, e, answers.get((s, e))) for s, e in spans))
+
+    report = evaluate([gold], parse)
+    assert report.tolerances
+    assert report.resolution_correct == 1 and report.e2e_correct == 1
+    assert report.spans.recall == 1.0 and report.spans.precision == pytest.approx(2 / 3)
+    wrong = [e for e in report.errors if e.kind == E2E_WRONG]
+    assert [(e.phrase, e.gold_kind, e.pred_name) for e in wrong] == [("Lyon", "city", "Vienne")]
+    summary = format_summary({"conflict": report}).splitlines()
+    assert summary[0].split() == ["corpus", "gold", "found", "accurate", "precision", "repeats",
+                                  "resolution"]
+    assert summary[2].split() == ["conflict", "2", "1.000", "0.500", "0.667", "0", "0.500"]
+    assert format_summary({"LGL": evaluate(DOCS, e2e_parser)}) == ""
+
+
+def test_repeats_of_an_annotated_name_are_unscored_only_when_placed_right():
+    """The conflict set annotates the first "Lyon" only: a later "Lyon" on Lyon is no false
+    positive, a later "Lyon" placed in Paris is one."""
+    text = "Lyon, then Lyon again, and Lyon once more."
+    gold = GoldDocument("r", text, "", "", (
+        GoldToponym(0, 4, "Lyon", LYON.lat, LYON.lon, kind="city", tolerance_km=25.0),))
+    answers = {0: LYON, 11: LYON, 27: PARIS}
+
+    def parse(doc: Document) -> ParseResult:
+        return ParseResult(doc, tuple(_resolution(doc, s, s + 4, answers[s]) for s in answers))
+
+    report = evaluate([gold], parse, mode="e2e")
+    assert report.repeats == 1
+    assert (report.spans.n_pred, report.spans.precision) == (2, 0.5)
+    assert [(e.kind, e.start) for e in report.errors] == [(E2E_FALSE, 27)]
