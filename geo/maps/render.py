@@ -207,7 +207,7 @@ class _Styles(_RawMacro):
         .geo-label-icon { font: italic 600 13px/1 system-ui, sans-serif; color: #36566e;
             white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
         @media (max-width: 600px) {
-            .geo-maptitle { left: 54px; right: 54px; transform: none; max-width: none;
+            .geo-maptitle { left: 54px; right: 64px; transform: none; max-width: none;
                             font-size: 13px; text-align: center; padding: 4px 6px; }
             .geo-search input { width: 120px; }
             .geo-time { width: 150px; font-size: 12px; padding: 4px 6px; }
@@ -458,7 +458,12 @@ class _Legend(_PlacesControl):
                     });
                 }
                 var details = L.DomUtil.create("details", "", div);
-                details.open = (map.getSize().x > 600);
+                var wide = map.getSize().x > 600;
+                details.open = wide;
+                map.on("resize", function () {  // a phone turned, an iframe resized
+                    var now = map.getSize().x > 600;
+                    if (now !== wide) details.open = wide = now;
+                });
                 details.innerHTML = "<summary>Legend</summary>" + rows.join("<br>");
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
