@@ -46,6 +46,7 @@ import folium
 from folium.plugins import MarkerCluster
 
 from geo.maps.assets import OFFLINE_ASSETS, _data_dir
+from geo.maps.outline import country_outlines
 from geo.maps.render import build_map, save_map
 from geo.resolve.excerpts import Sentences
 from geo.types import Document, Mention, ParseResult, Place, Resolution
@@ -87,7 +88,29 @@ def make_places(n: int, rng: random.Random) -> list[Place]:
         fclass, fcode = rng.choice(FEATURES)
         places.append(Place(f"g{i}", name, round(lat, 5), round(lon, 5), fclass, fcode,
                             rng.choice(COUNTRIES), population=rng.randint(0, 2_000_000)))
+    # Every country with an outline is among the places (drawn as a polygon, as geo draws them),
+    # and so is every first-level region that geo.gazetteer.shapes knows, when it is installed.
+    areas = []
+    for feature in country_outlines()["features"]:
+        iso = feature["properties"].get("iso_a2")
+        if iso:
+            lon, lat = feature["geometry"]["coordinates"][0][0][0] if feature["geometry"]["type"] == "MultiPolygon" \
+                else feature["geometry"]["coordinates"][0][0]
+            areas.append(Place(f"ci:{iso}", feature["properties"]["name"], lat, lon, "A", "PCLI", iso))
+    for region in _known_regions()[: n // 4]:
+        areas.append(region)
+    places[: len(areas)] = areas[:n]
     return places
+
+
+def _known_regions() -> list[Place]:
+    """First-level regions with an outline in geo.gazetteer.shapes (none without that module)."""
+    try:
+        from geo.gazetteer import shapes
+    except ImportError:
+        return []
+    regions = getattr(shapes, "bench_regions", None)
+    return list(regions()) if regions else []
 
 
 def make_results(n_articles: int, places: list[Place], rng: random.Random) -> list[ParseResult]:

@@ -59,7 +59,9 @@ class PlaceSummary:
     @property
     def name(self) -> str:
         """The name as the articles write it most ("Tartous", not the gazetteer's "Ţarţūs")."""
-        return display_name(self.place.name, self.written)
+        if self._name is None or self._name[0] != len(self.written):  # cached until a mention is added
+            self._name = (len(self.written), display_name(self.place.name, self.written))
+        return self._name[1]
 
     @property
     def gazetteer_name(self) -> str | None:
@@ -73,6 +75,7 @@ class PlaceSummary:
         return self._label or self.name
 
     _label: str = field(default="", init=False, repr=False)
+    _name: tuple[int, str] | None = field(default=None, init=False, repr=False)
 
 
 def summarize_places(

@@ -370,7 +370,7 @@ class _Places(JSCSSMixin, _RawMacro):
             }
             drawAreas();
             if (map.hasLayer(areaLayer)) areaLabels.addTo(map);
-            map.on("overlayadd", function (e) { if (e.layer === areaLayer) areaLabels.addTo(map); declutter(); });
+            map.on("overlayadd", function (e) { if (e.layer === areaLayer) areaLabels.addTo(map); soon(); });
             map.on("overlayremove", function (e) { if (e.layer === areaLayer) map.removeLayer(areaLabels); });
             // Labels never overlap: the more mentioned place keeps its label.
             function declutter() {
@@ -386,7 +386,12 @@ class _Places(JSCSSMixin, _RawMacro):
                     if (hit) el.style.visibility = "hidden"; else taken.push(r);
                 });
             }
-            map.on("zoomend moveend layeradd", function () { setTimeout(declutter, 0); });
+            var pending = false;  // one declutter per frame, however many events ask for it
+            function soon() {
+                if (pending) return;
+                pending = true;
+                L.Util.requestAnimFrame(function () { pending = false; declutter(); });
+            }
             var control = L.control.layers(null, null, {collapsed: true});
             if (areaOrder.length) control.addOverlay(areaLayer, "Areas");
             layers.forEach(function (layer, i) { control.addOverlay(layer, data.groups[i][0]); });
@@ -400,12 +405,17 @@ class _Places(JSCSSMixin, _RawMacro):
                     }));
                 });
                 drawAreas();
-                setTimeout(declutter, 0);
+                soon();
             }
             function fit(b) {
                 if (b) map.fitBounds(b, {padding: [20, 20], maxZoom: data.view.maxZoom, animate: false});
             }
-            setTimeout(declutter, 0);
+            map.on("zoomend moveend", soon);
+            {% if this.cluster %}
+            // clusters open after the move: their markers' labels arrive then
+            (shared ? [shared] : layers).forEach(function (l) { l.on("animationend", soon); });
+            {% endif %}
+            soon();
             return {data: data, markers: items, layers: layers, areas: areaLayer, setPeriod: setPeriod,
                     showStory: function () { fit(data.view.story); },
                     showAll: function () { fit(data.view.all); },

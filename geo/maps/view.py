@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 STORY_SHARE = 0.6  # the opening view holds at least this share of the mentions
-MAX_ANCHORS = 200  # the heaviest places tried as the story's centre
+MAX_ANCHORS = 64  # the heaviest places tried as the story's centre
 MAX_AREA_SPAN = 25.0  # degrees: an area wider than this adds its point, not its outline, to a view
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east
