@@ -334,7 +334,9 @@ class _Places(JSCSSMixin, _RawMacro):
             areaOrder.sort(function (a, b) { return sizes[b] - sizes[a]; });
             var areaLabels = L.layerGroup();
             {% if this.cluster %}
-            var shared = data.sharedCluster ? L.markerClusterGroup().addTo(map) : null;
+            // small clusters, none from country zoom on: a port and its air base stay apart there
+            var clusterOptions = {maxClusterRadius: 40, disableClusteringAtZoom: 6};
+            var shared = data.sharedCluster ? L.markerClusterGroup(clusterOptions).addTo(map) : null;
             var Group = L.Layer.extend({
                 initialize: function (markers) { this._markers = markers; },
                 onAdd: function () { shared.addLayers(this._markers); },
@@ -350,7 +352,7 @@ class _Places(JSCSSMixin, _RawMacro):
                 {% if this.cluster %}
                 if (shared) return new Group(ms).addTo(map);
                 // On the map first: off it, markercluster's addLayers is quadratic.
-                return L.markerClusterGroup().addTo(map).addLayers(ms);
+                return L.markerClusterGroup(clusterOptions).addTo(map).addLayers(ms);
                 {% else %}
                 return L.featureGroup(ms).addTo(map);
                 {% endif %}
@@ -468,10 +470,11 @@ class _Legend(_PlacesControl):
                     });
                 }
                 var details = L.DomUtil.create("details", "", div);
-                var wide = map.getSize().x > 600;
+                function roomy() { var size = map.getSize(); return size.x > 600 && size.y > 500; }
+                var wide = roomy();
                 details.open = wide;
                 map.on("resize", function () {  // a phone turned, an iframe resized
-                    var now = map.getSize().x > 600;
+                    var now = roomy();
                     if (now !== wide) details.open = wide = now;
                 });
                 details.innerHTML = "<summary>Legend</summary>" + rows.join("<br>");
