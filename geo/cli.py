@@ -232,13 +232,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     from geo.maps.render import build_map, save_map
     from geo.maps.static import STATIC_SUFFIXES, save_static_map
 
+    if args.labels < 0:
+        raise GeoError(f"--labels must be 0 or more, not {args.labels}")
     results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
     shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
     if not args.areas:
         shown["shapes"] = lambda place: None
-    if args.labels < 0:
-        raise GeoError(f"--labels must be 0 or more, not {args.labels}")
     if args.output.suffix.lower() in STATIC_SUFFIXES:
         paths = [save_static_map(results, args.output, title=args.title, labels=args.labels, **shown)]
     else:

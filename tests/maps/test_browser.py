@@ -368,3 +368,42 @@ def test_story_map_of_a_dated_sample(playwright, syria_map, tmp_path, size):
             page.screenshot(path=str(SCREENSHOT.with_name("syria-phone.png")))
         else:
             page.screenshot(path=str(SCREENSHOT.with_name("syria-desktop.png")))
+
+
+def test_story_map_in_an_iframe_with_clusters(playwright, tmp_path):
+    """The published way: the map in a 375 x 667 iframe of a report page, clustered markers.
+    It opens on Syria, the legend is folded, and the period filters the clustered markers."""
+    results = syria_results(tmp_path)
+    save_map(build_map(results, self_contained=True, shapes=_sample_shapes), tmp_path / "map.html",
+                       embed=True)
+    snippet = (tmp_path / "map.embed.html").read_text(encoding="utf-8")
+    snippet = snippet.replace('width="100%" height="600"', 'width="375" height="667"')
+    report = tmp_path / "report.html"
+    report.write_text(f"<!doctype html><html><body><h1>Report</h1>{snippet}</body></html>", encoding="utf-8")
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 900, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-geo-areas-pane path.leaflet-interactive").first.wait_for(state="attached")
+        inner = page.frames[1]
+        view = inner.evaluate("(() => { const m = window[Object.keys(window).find(k => k.startsWith('map_'))];"
+                              " return [m.getZoom(), m.getBounds().contains([34.8, 38.9])]; })()")
+        assert view[0] >= 5 and view[1], view
+        assert frame.locator(".geo-legend details").evaluate("d => d.open") is False
+        count = ("(() => { const geo = window[Object.keys(window).find(k => k.startsWith('geo_places_') && !k.endsWith('_data'))];"
+                 " return geo.layers.reduce((n, l) => n + (l.getLayers ? l.getLayers().length : 0), 0); })()")
+        assert inner.evaluate(count) == 4
+        days = inner.evaluate("window[Object.keys(window).find(k => k.startsWith('geo_places_') && !k.endsWith('_data'))].data.days")
+        for selector in (".geo-time .geo-from", ".geo-time .geo-to"):
+            frame.locator(selector).evaluate(
+                "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", str(days.index("2024-03-05")))
+        assert inner.evaluate(count) == 2  # Damascus and Deraa
+        assert errors == []
+    finally:
+        context.close()
