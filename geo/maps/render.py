@@ -334,8 +334,8 @@ class _Places(JSCSSMixin, _RawMacro):
             areaOrder.sort(function (a, b) { return sizes[b] - sizes[a]; });
             var areaLabels = L.layerGroup();
             {% if this.cluster %}
-            // small clusters, none from country zoom on: a port and its air base stay apart there
-            var clusterOptions = {maxClusterRadius: 40, disableClusteringAtZoom: 6};
+            // no clusters from country zoom on: a port and its air base stay apart there
+            var clusterOptions = {disableClusteringAtZoom: 6};
             var shared = data.sharedCluster ? L.markerClusterGroup(clusterOptions).addTo(map) : null;
             var Group = L.Layer.extend({
                 initialize: function (markers) { this._markers = markers; },

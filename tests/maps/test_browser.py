@@ -195,6 +195,13 @@ def test_the_example_map_renders_offline(playwright, geoparser, tmp_path):
         assert [e for e in errors if not _tile_failure(e, blocked)] == []
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.locator(".geo-legend").count() == 1
+        # it opens on Syria and its neighbours (zoom 5 or closer), not on Russia's point in Siberia
+        view = page.evaluate("""() => { const map = Object.values(window).find(v => v instanceof L.Map);
+            return [map.getZoom(), map.getBounds().contains([34.8, 38.9]), map.getBounds().contains([60, 100])]; }""")
+        assert view[0] >= 5 and view[1] and not view[2], view
+        labels = page.evaluate("Object.values(window).find(v => v && v.setPeriod).data.places.map(p => p[5])")
+        assert "Tartous" in labels and "Deraa" in labels and "Ţarţūs" not in labels
+        assert page.locator(".geo-time").count() == 0  # the example has no dates
         tartus = next(r.place for res in results for r in res.resolutions if r.mention.text == "Tartous")
         page.evaluate(
             """([lat, lon]) => {
