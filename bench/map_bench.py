@@ -104,13 +104,21 @@ def make_places(n: int, rng: random.Random) -> list[Place]:
 
 
 def _known_regions() -> list[Place]:
-    """First-level regions with an outline in geo.gazetteer.shapes (none without that module)."""
+    """First-level regions and seas with an outline in geo.gazetteer.shapes (by id, in a fixed
+    order), as area places; none when that module is not installed."""
     try:
         from geo.gazetteer import shapes
     except ImportError:
         return []
-    regions = getattr(shapes, "bench_regions", None)
-    return list(regions()) if regions else []
+    places = []
+    for place_id in sorted(shapes.ids()):
+        kind = shapes.kind(place_id)
+        if kind not in ("region", "marine"):
+            continue
+        lat, lon = shapes.label_point(place_id)
+        code = ("A", "ADM1") if kind == "region" else ("H", "SEA")
+        places.append(Place(place_id, place_id.split(":", 1)[1], lat, lon, *code, ""))
+    return places
 
 
 def make_results(n_articles: int, places: list[Place], rng: random.Random) -> list[ParseResult]:

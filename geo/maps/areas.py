@@ -96,8 +96,8 @@ def label_point(place: Place) -> tuple[float, float]:
         if point is not None:
             if hasattr(point, "x"):  # a shapely Point
                 return (point.y, point.x)
-            lon, lat = point  # GeoJSON order
-            return (lat, lon)
+            lat, lon = point  # shapes.label_point answers (lat, lon)
+            return (float(lat), float(lon))
     return place.point
 
 

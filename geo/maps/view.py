@@ -46,8 +46,9 @@ def story_bounds(spots: list[Spot], share: float = STORY_SHARE) -> Bounds | None
 
     Each of the heaviest places is tried as a centre: the places nearest to it are taken, nearest
     first, until they carry `share` of the weight; the centre needing the smallest radius wins
-    (ties: the heavier centre). For the worked example that is Syria with Lebanon, Jordan and
-    the Syrian towns, not Russia's point in Siberia.
+    (ties: the heavier centre). Areas framing those places are shown whole (`_frames`). For
+    the worked example that is Syria with Lebanon, Jordan and the Syrian towns, not Russia's
+    point in Siberia.
     """
     if not spots:
         return None
@@ -69,5 +70,20 @@ def story_bounds(spots: list[Spot], share: float = STORY_SHARE) -> Bounds | None
     k = np.argmax(cum >= need, axis=1)  # how many nearest places each anchor needs (index)
     radius = dist[np.arange(len(anchors)), order[np.arange(len(anchors)), k]]
     best = int(np.argmin(radius))  # argmin keeps the first (heaviest) of equal radii
-    chosen = order[best, : k[best] + 1]
-    return _box([spots[i] for i in chosen])
+    chosen = [spots[i] for i in order[best, : k[best] + 1]]
+    return _box(chosen + _frames(chosen, spots))
+
+
+def _frames(chosen: list[Spot], spots: list[Spot]) -> list[Spot]:
+    """Areas that frame the story: mentioned areas (not too wide) whose box holds at least half
+    the chosen weight, e.g. Syria around Damascus, Deraa and Tartous. The view shows them whole."""
+    weight = sum(s.weight for s in chosen) or 1.0
+    frames = []
+    for area in spots:
+        b = area.bounds
+        if b is None or area in chosen or b[2] - b[0] > MAX_AREA_SPAN or b[3] - b[1] > MAX_AREA_SPAN:
+            continue
+        inside = sum(s.weight for s in chosen if b[0] <= s.lat <= b[2] and b[1] <= s.lon <= b[3])
+        if inside >= weight / 2:
+            frames.append(area)
+    return frames

@@ -232,23 +232,6 @@ SYRIA_SAMPLE = [
      "Ships left Tartous on Saturday. Syria and Lebanon discussed the border near Tartous.",
      ["Tartous", "Syria", "Lebanon", "Tartous"]),
 ]
-# First-level regions get their outline from geo.gazetteer.shapes; where that is not installed
-# the test gives Rif Dimashq (the governorate around Damascus) a rough outline of its own, so
-# the map still has a province.
-RIF_DIMASHQ_OUTLINE = {"type": "Polygon", "coordinates": [[
-    [35.9, 33.3], [36.3, 32.9], [37.5, 33.0], [38.8, 33.4], [37.5, 34.2], [36.6, 34.3], [36.0, 33.9],
-    [35.9, 33.3]]]}
-
-
-def _sample_shapes(place: Place):
-    from geo.maps.areas import default_shapes
-
-    found = default_shapes(place)
-    if found is None and place.feature_code == "ADM1" and place.name == "Rif Dimashq":
-        return RIF_DIMASHQ_OUTLINE
-    return found
-
-
 def syria_results(tmp: Path) -> list[ParseResult]:
     """The sample as a JSONL file (with the mention spans: no language model needed), read and
     resolved by the real gazetteer and resolver."""
@@ -274,8 +257,7 @@ def syria_results(tmp: Path) -> list[ParseResult]:
 def syria_map(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("syria")
     results = syria_results(tmp)
-    m = build_map(results, title="Syria, March 2024", cluster=False, self_contained=True,
-                  shapes=_sample_shapes)
+    m = build_map(results, title="Syria, March 2024", cluster=False, self_contained=True)
     (path,) = save_map(m, tmp / "syria.html")
     return path
 
@@ -381,7 +363,7 @@ def test_story_map_in_an_iframe_with_clusters(playwright, tmp_path):
     """The published way: the map in a 375 x 667 iframe of a report page, clustered markers.
     It opens on Syria, the legend is folded, and the period filters the clustered markers."""
     results = syria_results(tmp_path)
-    save_map(build_map(results, self_contained=True, shapes=_sample_shapes), tmp_path / "map.html",
+    save_map(build_map(results, self_contained=True), tmp_path / "map.html",
                        embed=True)
     snippet = (tmp_path / "map.embed.html").read_text(encoding="utf-8")
     snippet = snippet.replace('width="100%" height="600"', 'width="375" height="667"')
