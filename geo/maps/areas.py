@@ -24,7 +24,6 @@ REGION_CODES = frozenset({"ADM1", "ADM1H"})
 WATER_CODES = frozenset({"SEA", "GULF", "BAY", "BAYS", "STRT", "SD", "CHN"})
 AREA_CODES = COUNTRY_CODES | REGION_CODES | WATER_CODES
 LABEL_CODES = frozenset({"CONT", "OCN"})  # no fill: a label
-PRECISION = 3  # decimal places kept in the page (about 100 m)
 
 Geometry = dict[str, Any]
 Shapes = Callable[[Place], "Geometry | None"]
@@ -54,12 +53,6 @@ def _countries_by_iso() -> dict[str, Geometry]:
             if f["properties"].get("iso_a2")}
 
 
-def _round(coords: Any) -> Any:
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), PRECISION) for c in coords[:2]]
-    return [_round(c) for c in coords]
-
-
 def _as_geometry(found: Any) -> Geometry | None:
     """A GeoJSON geometry from a shapes answer: a Feature, a geometry dict or a shapely shape."""
     if found is None:
@@ -70,7 +63,8 @@ def _as_geometry(found: Any) -> Geometry | None:
         found = found.get("geometry")
     if not found or found.get("type") not in ("Polygon", "MultiPolygon"):
         return None
-    return {"type": found["type"], "coordinates": _round(found["coordinates"])}
+    # both sources keep 2 to 3 decimals (1 km to 100 m) already: used as they are, not copied
+    return {"type": found["type"], "coordinates": found["coordinates"]}
 
 
 def default_shapes(place: Place) -> Geometry | None:

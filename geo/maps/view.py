@@ -70,20 +70,23 @@ def story_bounds(spots: list[Spot], share: float = STORY_SHARE) -> Bounds | None
     k = np.argmax(cum >= need, axis=1)  # how many nearest places each anchor needs (index)
     radius = dist[np.arange(len(anchors)), order[np.arange(len(anchors)), k]]
     best = int(np.argmin(radius))  # argmin keeps the first (heaviest) of equal radii
-    chosen = [spots[i] for i in order[best, : k[best] + 1]]
-    return _box(chosen + _frames(chosen, spots))
+    picked = order[best, : k[best] + 1]
+    chosen = [spots[i] for i in picked]
+    return _box(chosen + _frames(picked, spots, lat, lon, weight))
 
 
-def _frames(chosen: list[Spot], spots: list[Spot]) -> list[Spot]:
+def _frames(picked, spots: list[Spot], lat, lon, weight) -> list[Spot]:
     """Areas that frame the story: mentioned areas (not too wide) whose box holds at least half
     the chosen weight, e.g. Syria around Damascus, Deraa and Tartous. The view shows them whole."""
-    weight = sum(s.weight for s in chosen) or 1.0
+    taken = set(picked.tolist())
+    plat, plon, pw = np.degrees(lat[picked]), np.degrees(lon[picked]), weight[picked]
+    half = pw.sum() / 2
     frames = []
-    for area in spots:
+    for i, area in enumerate(spots):
         b = area.bounds
-        if b is None or area in chosen or b[2] - b[0] > MAX_AREA_SPAN or b[3] - b[1] > MAX_AREA_SPAN:
+        if b is None or i in taken or b[2] - b[0] > MAX_AREA_SPAN or b[3] - b[1] > MAX_AREA_SPAN:
             continue
-        inside = sum(s.weight for s in chosen if b[0] <= s.lat <= b[2] and b[1] <= s.lon <= b[3])
-        if inside >= weight / 2:
+        inside = pw[(plat >= b[0]) & (plat <= b[2]) & (plon >= b[1]) & (plon <= b[3])].sum()
+        if inside > 0 and inside >= half:
             frames.append(area)
     return frames
