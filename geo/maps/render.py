@@ -253,6 +253,7 @@ class _Places(JSCSSMixin, _RawMacro):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
+            var started = performance.now();
             var map = {{ this._parent.get_name() }};
             var data = JSON.parse(document.getElementById({{ this.data_id|tojson }}).textContent);
             var period = null;  // null: every article; else [first day, last day]
@@ -362,10 +363,27 @@ class _Places(JSCSSMixin, _RawMacro):
                 layer.clearLayers();
                 if (layer.addLayers) layer.addLayers(ms); else ms.forEach(function (m) { layer.addLayer(m); });
             }
+            // Only the areas in and around the view are on the map (a polygon costs its every
+            // vertex at each zoom): the others join when the map moves to them.
+            var areaBounds = {};
+            areaOrder.forEach(function (i) { if (items[i].getBounds) areaBounds[i] = items[i].getBounds(); });
             function drawAreas() {
-                areaLayer.clearLayers();
+                var view = map.getBounds().pad(0.5);
+                var wanted = areaOrder.filter(function (i) {
+                    return placeOn(data.places[i]) && (!areaBounds[i] || view.intersects(areaBounds[i]));
+                });
+                var keep = {};
+                wanted.forEach(function (i) { keep[i] = true; });
+                areaLayer.eachLayer(function (l) { if (!keep[l._geoIndex]) areaLayer.removeLayer(l); });
+                var before = areaLayer.getLayers().length, added = false;
+                wanted.forEach(function (i) {
+                    if (!areaLayer.hasLayer(items[i])) { areaLayer.addLayer(items[i]); added = true; }
+                });
+                if (added && before) {
+                    // big first: a region stays on top of its country, whatever joined last
+                    wanted.forEach(function (i) { if (items[i].bringToFront) items[i].bringToFront(); });
+                }
                 areaLabels.clearLayers();
-                areaOrder.forEach(function (i) { if (placeOn(data.places[i])) areaLayer.addLayer(items[i]); });
                 labels.forEach(function (l) {
                     if (l[2] instanceof L.GeoJSON && areaLayer.hasLayer(l[2])) areaLabels.addLayer(l[1]);
                 });
@@ -413,12 +431,14 @@ class _Places(JSCSSMixin, _RawMacro):
                 if (b) map.fitBounds(b, {padding: [20, 20], maxZoom: data.view.maxZoom, animate: false});
             }
             map.on("zoomend moveend", soon);
+            map.on("moveend", drawAreas);
             {% if this.cluster %}
             // clusters open after the move: their markers' labels arrive then
             (shared ? [shared] : layers).forEach(function (l) { l.on("animationend", soon); });
             {% endif %}
             soon();
-            return {data: data, markers: items, layers: layers, areas: areaLayer, setPeriod: setPeriod,
+            var drawn = performance.now() - started;  // for bench/map_bench.py
+            return {data: data, drawMs: drawn, markers: items, layers: layers, areas: areaLayer, setPeriod: setPeriod,
                     showStory: function () { fit(data.view.story); },
                     showAll: function () { fit(data.view.all); },
                     visible: function () { return data.places.filter(placeOn).length; }};
