@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo.distance import EARTH_RADIUS_KM
 from geo.errors import GeoError, OutputError
-from geo.maps.areas import Shapes, default_shapes, label_point
+from geo.maps.areas import WATER_CODES, Shapes, default_shapes, label_point
 from geo.maps.areas import bounds as area_bounds
 from geo.maps.areas import kind as area_kind
 from geo.maps.outline import country_outlines
@@ -66,8 +66,10 @@ def _draw_places(ax, summaries, geometries, points, *, small: bool = False) -> N
     top = max((s.mentions for s, _ in areas), default=1)
     areas.sort(key=lambda sg: -_span(sg[1]))  # big ones first: regions on top of their country
     for s, g in areas:
+        water = s.place.feature_code in WATER_CODES  # under the land: coarse sea outlines spill ashore
         ax.add_collection(PolyCollection(_rings(g), facecolor=_shade(s.mentions, top), alpha=0.6,
-                                         edgecolor="#7f2214", linewidth=0.3 if small else 0.7, zorder=2))
+                                         edgecolor="none" if water else "#7f2214",
+                                         linewidth=0.3 if small else 0.7, zorder=0.5 if water else 2))
     dots = [(s, p) for s, g, p in zip(summaries, geometries, points)
             if g is None and area_kind(s.place) != "label"]
     if dots:
