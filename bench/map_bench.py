@@ -46,6 +46,7 @@ import folium
 from folium.plugins import MarkerCluster
 
 from geo.maps.assets import OFFLINE_ASSETS, _data_dir
+from geo.maps.outline import country_outlines
 from geo.maps.render import build_map, save_map
 from geo.resolve.excerpts import Sentences
 from geo.types import Document, Mention, ParseResult, Place, Resolution
@@ -87,6 +88,36 @@ def make_places(n: int, rng: random.Random) -> list[Place]:
         fclass, fcode = rng.choice(FEATURES)
         places.append(Place(f"g{i}", name, round(lat, 5), round(lon, 5), fclass, fcode,
                             rng.choice(COUNTRIES), population=rng.randint(0, 2_000_000)))
+    # Every country with an outline is among the places (drawn as a polygon, as geo draws them),
+    # and so is every first-level region that geo.gazetteer.shapes knows, when it is installed.
+    areas = []
+    for feature in country_outlines()["features"]:
+        iso = feature["properties"].get("iso_a2")
+        if iso:
+            lon, lat = feature["geometry"]["coordinates"][0][0][0] if feature["geometry"]["type"] == "MultiPolygon" \
+                else feature["geometry"]["coordinates"][0][0]
+            areas.append(Place(f"ci:{iso}", feature["properties"]["name"], lat, lon, "A", "PCLI", iso))
+    for region in _known_regions()[: n // 4]:
+        areas.append(region)
+    places[: len(areas)] = areas[:n]
+    return places
+
+
+def _known_regions() -> list[Place]:
+    """First-level regions and seas with an outline in geo.gazetteer.shapes (by id, in a fixed
+    order), as area places; none when that module is not installed."""
+    try:
+        from geo.gazetteer import shapes
+    except ImportError:
+        return []
+    places = []
+    for place_id in sorted(shapes.ids()):
+        kind = shapes.kind(place_id)
+        if kind not in ("region", "marine"):
+            continue
+        lat, lon = shapes.label_point(place_id)
+        code = ("A", "ADM1") if kind == "region" else ("H", "SEA")
+        places.append(Place(place_id, place_id.split(":", 1)[1], lat, lon, *code, ""))
     return places
 
 

@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="inline every script and style, so the map works offline")
     p.add_argument("--embed", action="store_true",
                    help="also write OUTPUT.embed.html, a snippet to paste into a report")
+    p.add_argument("--areas", action=argparse.BooleanOptionalAction, default=True,
+                   help="draw countries, first-level regions and seas as shaded outlines; "
+                        "--no-areas draws every place as a marker (default: on)")
+    p.add_argument("--labels", type=int, default=12, metavar="N",
+                   help="static maps: label the N most-mentioned places in view (default: 12)")
 
     p = command("extract", cmd_extract, "Write the mentions and their places as JSONL, GeoJSON or CSV.")
     inputs(p)
@@ -229,11 +234,15 @@ def cmd_map(args: argparse.Namespace) -> int:
     from geo.maps.render import build_map, save_map
     from geo.maps.static import STATIC_SUFFIXES, save_static_map
 
+    if args.labels < 0:
+        raise GeoError(f"--labels must be 0 or more, not {args.labels}")
     results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
     shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
+    if not args.areas:
+        shown["shapes"] = lambda place: None
     if args.output.suffix.lower() in STATIC_SUFFIXES:
-        paths = [save_static_map(results, args.output, title=args.title, **shown)]
+        paths = [save_static_map(results, args.output, title=args.title, labels=args.labels, **shown)]
     else:
         m = build_map(results, title=args.title, tiles=args.tiles, cluster=args.cluster,
                       self_contained=args.self_contained, **shown)

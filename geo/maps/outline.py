@@ -1,7 +1,9 @@
 """Offline country outlines (Natural Earth 1:110m), the backdrop for maps that cannot load tiles.
 
 The data file is built by scripts/build_outline.py and ships inside the package, so neither the
-self-contained HTML map nor the static image needs the network.
+self-contained HTML map nor the static image needs the network. Each feature also carries
+`iso_a2` (ISO 3166-1 alpha-2, added from the gazetteer's country entries; "N. Cyprus" and
+"Somaliland" have none), which is how `areas.py` finds a country's outline.
 """
 from __future__ import annotations
 

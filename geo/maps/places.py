@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from geo.outputs.export import display_name, plain_name
 from geo.types import Document, Excerpt, Mention, ParseResult, Place
 
 PALETTE = (
@@ -41,21 +42,40 @@ class PlaceSummary:
     place: Place
     mentions: int = 0
     articles: dict[str, ArticleExcerpts] = field(default_factory=dict)  # by document id
+    written: list[str] = field(default_factory=list)  # the mentions as written (not demonyms)
     _seen: set[str] = field(default_factory=set, init=False, repr=False)
 
-    def add(self, document: Document, excerpt: Excerpt) -> None:
-        """Count a mention; keep its excerpt unless the same text is already shown for this place."""
+    def add(self, document: Document, excerpt: Excerpt, written: str | None = None) -> None:
+        """Count a mention; keep its excerpt unless the same text is already shown for this place.
+        `written` is the mention's text, None for a demonym (which names no place as written)."""
         self.mentions += 1
+        if written:
+            self.written.append(written)
         article = self.articles.setdefault(document.id, ArticleExcerpts(document))
         if excerpt.text not in self._seen:
             self._seen.add(excerpt.text)
             article.excerpts.append(excerpt)
 
     @property
+    def name(self) -> str:
+        """The name as the articles write it most ("Tartous", not the gazetteer's "Ţarţūs")."""
+        if self._name is None or self._name[0] != len(self.written):  # cached until a mention is added
+            self._name = (len(self.written), display_name(self.place.name, self.written))
+        return self._name[1]
+
+    @property
+    def gazetteer_name(self) -> str | None:
+        """The gazetteer's name, without transliteration marks, when it differs from `name`."""
+        plain = plain_name(self.place.name)
+        return None if plain.casefold() == self.name.casefold() else plain
+
+    @property
     def label(self) -> str:
-        """Name plus country code, which tells apart the several Springfields."""
-        cc = self.place.country_code
-        return f"{self.place.name} ({cc})" if cc else self.place.name
+        """`name`; `summarize_places` adds the country code where two places share a name."""
+        return self._label or self.name
+
+    _label: str = field(default="", init=False, repr=False)
+    _name: tuple[int, str] | None = field(default=None, init=False, repr=False)
 
 
 def summarize_places(
@@ -69,8 +89,17 @@ def summarize_places(
                 continue
             excerpt = resolution.excerpt or _window_excerpt(result.document, resolution.mention)
             summary = summaries.setdefault(resolution.place.id, PlaceSummary(resolution.place))
-            summary.add(result.document, excerpt)
+            summary.add(result.document, excerpt,
+                        None if resolution.mention.demonym else resolution.mention.text)
     kept = [s for s in summaries.values() if s.mentions >= min_mentions]
+    by_name: dict[str, list[PlaceSummary]] = {}
+    for s in kept:
+        by_name.setdefault(s.name.casefold(), []).append(s)
+    for same in by_name.values():  # the several Springfields: told apart by country
+        if len(same) > 1:
+            for s in same:
+                cc = s.place.country_code
+                s._label = f"{s.name} ({cc})" if cc else s.name
     return sorted(kept, key=lambda s: -s.mentions)
 
 

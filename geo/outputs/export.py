@@ -5,19 +5,59 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
 from geo.types import ParseResult, Place, Resolution
 
 CSV_COLUMNS = (
-    "document_id", "title", "url", "date", "start", "end", "text", "lat", "lon", "name", "country_code",
-    "feature_code", "gazetteer_id", "score", "demonym", "excerpt",
+    "document_id", "title", "url", "date", "start", "end", "text", "lat", "lon", "name", "display_name",
+    "country_code", "feature_code", "gazetteer_id", "score", "demonym", "excerpt",
 )
 
+# Transliteration marks that have no decomposition: ayn/hamza signs go, the rest fold to ASCII.
+_FOLD = str.maketrans({
+    "\u02bf": "", "\u02be": "", "\u02bb": "", "\u2018": "", "\u02bc": "'", "\u2019": "'",
+    "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+    "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th", "ð": "d",
+})
 
-def mention_record(r: Resolution) -> dict[str, Any]:
+
+def plain_name(name: str) -> str:
+    """A gazetteer name without transliteration diacritics: "Ţarţūs" -> "Tartus", "Dar‘ā" -> "Dara"."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def display_name(name: str, written: Iterable[str]) -> str:
+    """The name to show for a place: the form the articles write most ("Tartous", "Deraa"),
+    else (a place named only by a demonym, or by nobody) the gazetteer `name` without diacritics.
+
+    Forms that differ only in case count together; the shown spelling is the group's commonest
+    one that is not a shouting dateline ("DAMASCUS -"), title-cased if that is all there is.
+    Ties go to the form written first.
+    """
+    groups: dict[str, Counter[str]] = {}
+    for form in written:
+        form = " ".join(form.split())
+        if form:
+            groups.setdefault(form.casefold(), Counter())[form] += 1
+    if not groups:
+        return plain_name(name)
+    best = max(groups.values(), key=lambda c: sum(c.values()))  # max keeps the first of equals
+    quiet = [f for f, _ in best.most_common() if not (f.isupper() and len(f) > 4)]
+    if quiet:
+        return quiet[0]
+    return best.most_common(1)[0][0].title()
+
+
+def mention_record(r: Resolution, shown: str | None = None) -> dict[str, Any]:
+    """One mention; `shown` is the place's display name (by default, from this mention alone)."""
     p = r.place
+    if p and shown is None:
+        shown = display_name(p.name, [] if r.mention.demonym else [r.mention.text])
     return {
         "start": r.mention.start,
         "end": r.mention.end,
@@ -25,6 +65,7 @@ def mention_record(r: Resolution) -> dict[str, Any]:
         "lat": p.lat if p else None,
         "lon": p.lon if p else None,
         "name": p.name if p else None,
+        "display_name": shown if p else None,
         "country_code": p.country_code if p else None,
         "feature_code": p.feature_code if p else None,
         "gazetteer_id": p.id if p else None,
@@ -34,13 +75,28 @@ def mention_record(r: Resolution) -> dict[str, Any]:
     }
 
 
+def _shown_names(result: ParseResult) -> dict[str, str]:
+    """Display name per place id, from how this document writes each place."""
+    written: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for r in result.resolutions:
+        if r.place is not None:
+            names[r.place.id] = r.place.name
+            forms = written.setdefault(r.place.id, [])
+            if not r.mention.demonym:
+                forms.append(r.mention.text)
+    return {pid: display_name(names[pid], forms) for pid, forms in written.items()}
+
+
 def document_record(result: ParseResult) -> dict[str, Any]:
+    shown = _shown_names(result)
     record: dict[str, Any] = {
         "id": result.document.id,
         "title": result.document.title,
         "url": result.document.url,
         "date": result.document.date,
-        "mentions": [mention_record(r) for r in result.resolutions],
+        "mentions": [mention_record(r, shown.get(r.place.id) if r.place else None)
+                     for r in result.resolutions],
     }
     if result.error:
         record["error"] = result.error
@@ -62,8 +118,9 @@ def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
     for result in results:
         n += 1
         doc = result.document
+        shown = _shown_names(result)
         for r in result.resolutions:
-            row = mention_record(r)
+            row = mention_record(r, shown.get(r.place.id) if r.place else None)
             row.update(document_id=doc.id, title=doc.title, url=doc.url, date=doc.date)
             writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
     return n
@@ -72,12 +129,15 @@ def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
 def geojson(results: Iterable[ParseResult]) -> dict[str, Any]:
     """A FeatureCollection with one Point feature per place, its mentions and excerpts."""
     places: dict[str, tuple[Place, list[dict[str, Any]]]] = {}
+    written: dict[str, list[str]] = {}
     for result in results:
         doc = result.document
         for r in result.resolutions:
             if r.place is None:
                 continue
             _, mentions = places.setdefault(r.place.id, (r.place, []))
+            if not r.mention.demonym:
+                written.setdefault(r.place.id, []).append(r.mention.text)
             mentions.append({
                 "document_id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date,
                 "text": r.mention.text, "start": r.mention.start, "end": r.mention.end,
@@ -88,7 +148,8 @@ def geojson(results: Iterable[ParseResult]) -> dict[str, Any]:
             "type": "Feature",
             "geometry": place.__geo_interface__,
             "properties": {
-                "name": place.name, "country_code": place.country_code,
+                "name": place.name, "display_name": display_name(place.name, written.get(place.id, [])),
+                "country_code": place.country_code,
                 "feature_code": place.feature_code, "gazetteer_id": place.id,
                 "mention_count": len(mentions), "mentions": mentions,
             },

@@ -58,11 +58,11 @@ def playwright():
 
 
 @contextmanager
-def offline_page(pw, path: Path, tmp: Path):
+def offline_page(pw, path: Path, tmp: Path, size: tuple[int, int] = (1200, 800)):
     """A fresh-profile chromium page on a saved map, with the network cut off."""
     context = pw.chromium.launch_persistent_context(
         str(tmp / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-        viewport={"width": 1200, "height": 800},
+        viewport={"width": size[0], "height": size[1]},
     )
     blocked: list[str] = []
 
@@ -80,7 +80,8 @@ def offline_page(pw, path: Path, tmp: Path):
     page.on("console", lambda msg: errors.append(f"{msg.text} @ {msg.location.get('url')}")
             if msg.type == "error" else None)
     page.goto(path.as_uri())
-    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster")
+    # drawn: a marker, a cluster or an area exists (it may lie outside the opening view)
+    page.wait_for_selector(".leaflet-pane path.leaflet-interactive, .marker-cluster", state="attached")
     try:
         yield page, errors, blocked
     finally:
@@ -111,6 +112,10 @@ def test_page_loads_without_errors_or_network(browser_page):
 
 def test_one_marker_per_place(browser_page):
     page, _, _ = browser_page
+    # The map opens on the story (two of three equally mentioned places): the button shows all.
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 2
+    page.click(".geo-view button")
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length == 3")
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == len(PLACES)
 
 
@@ -190,6 +195,13 @@ def test_the_example_map_renders_offline(playwright, geoparser, tmp_path):
         assert [e for e in errors if not _tile_failure(e, blocked)] == []
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.locator(".geo-legend").count() == 1
+        # it opens on Syria and its neighbours (zoom 5 or closer), not on Russia's point in Siberia
+        view = page.evaluate("""() => { const map = Object.values(window).find(v => v instanceof L.Map);
+            return [map.getZoom(), map.getBounds().contains([34.8, 38.9]), map.getBounds().contains([60, 100])]; }""")
+        assert view[0] >= 5 and view[1] and not view[2], view
+        labels = page.evaluate("Object.values(window).find(v => v && v.setPeriod).data.places.map(p => p[5])")
+        assert "Tartous" in labels and "Deraa" in labels and "Ţarţūs" not in labels
+        assert page.locator(".geo-time").count() == 0  # the example has no dates
         tartus = next(r.place for res in results for r in res.resolutions if r.mention.text == "Tartous")
         page.evaluate(
             """([lat, lon]) => {
@@ -204,3 +216,183 @@ def test_the_example_map_renders_offline(playwright, geoparser, tmp_path):
         assert popup.locator("mark", has_text="Tartous").count() >= 1
         page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity == 1")
         page.screenshot(path=str(EXAMPLE_SCREENSHOT))
+
+
+# --- the story map: a dated sample about Syria ------------------------------------------------
+
+# (id, date, title, text, the place names in it as the articles write them)
+SYRIA_SAMPLE = [
+    ("s1", "2024-03-01", "Fighting near the capital",
+     "Shelling hit Rif Dimashq on Friday. Families fled towards Aleppo.",
+     ["Rif Dimashq", "Aleppo"]),
+    ("s2", "2024-03-05", "Convoy reaches Deraa",
+     "An aid convoy from Damascus reached Deraa. Syria said the road to Jordan would reopen.",
+     ["Damascus", "Deraa", "Syria", "Jordan"]),
+    ("s3", "2024-03-09", "Ships leave Tartous",
+     "Ships left Tartous on Saturday. Syria and Lebanon discussed the border near Tartous.",
+     ["Tartous", "Syria", "Lebanon", "Tartous"]),
+]
+def syria_results(tmp: Path) -> list[ParseResult]:
+    """The sample as a JSONL file (with the mention spans: no language model needed), read and
+    resolved by the real gazetteer and resolver."""
+    import json
+
+    from geo.inputs.read import read_inputs
+    from geo.pipeline import Geoparser
+
+    lines = []
+    for doc_id, date, title, text, names in SYRIA_SAMPLE:
+        spans, cursor = [], 0
+        for name in names:
+            start = text.index(name, cursor)
+            spans.append({"start": start, "end": start + len(name)})
+            cursor = start + len(name)
+        lines.append(json.dumps({"id": doc_id, "date": date, "title": title, "text": text, "mentions": spans}))
+    path = tmp / "syria.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return list(Geoparser().parse_many(read_inputs([path])))
+
+
+@pytest.fixture(scope="module")
+def syria_map(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("syria")
+    results = syria_results(tmp)
+    m = build_map(results, title="Syria, March 2024", cluster=False, self_contained=True)
+    (path,) = save_map(m, tmp / "syria.html")
+    return path
+
+
+def _area_paths(page, label: str) -> int:
+    """How many drawn, clickable SVG paths the area labelled `label` has."""
+    return page.evaluate(
+        """(label) => {
+            const geo = window.GeoPlaces || Object.values(window).find(v => v && v.setPeriod);
+            let n = 0;
+            geo.data.places.forEach((p, i) => {
+                if (p[8] !== "area" || p[5] !== label) return;
+                geo.markers[i].eachLayer(l => {
+                    if (l._path && l._path.isConnected && l._path.classList.contains("leaflet-interactive")) n++;
+                });
+            });
+            return n;
+        }""", label)
+
+
+def _geo(page, expression: str):
+    return page.evaluate(
+        "(e) => { const geo = Object.values(window).find(v => v && v.setPeriod);"
+        " const map = Object.values(window).find(v => v instanceof L.Map); return eval(e); }",
+        expression)
+
+
+def _choose_days(page, first: str, last: str) -> None:
+    days = _geo(page, "geo.data.days")
+    for selector, day in ((".geo-time .geo-from", first), (".geo-time .geo-to", last)):
+        page.locator(selector).evaluate(
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", str(days.index(day)))
+
+
+@pytest.mark.parametrize("size", [(1200, 800), (375, 667)], ids=["desktop", "phone"])
+def test_story_map_of_a_dated_sample(playwright, syria_map, tmp_path, size):
+    with offline_page(playwright, syria_map, tmp_path, size) as (page, errors, blocked):
+        assert [e for e in errors if not _tile_failure(e, blocked)] == []
+
+        # areas as areas: a country and a province are interactive polygons
+        assert _area_paths(page, "Syria") >= 1 and _area_paths(page, "Lebanon") >= 1
+        assert _area_paths(page, "Rif Dimashq") >= 1
+        assert page.locator(".leaflet-geo-areas-pane path.leaflet-interactive").count() >= 4
+
+        # the story in view: Syria, zoom 5 or closer
+        view = _geo(page, "[map.getZoom(), map.getCenter().lat, map.getCenter().lng,"
+                          " map.getBounds().contains([34.8, 38.9]), map.getBounds().contains([33.5, 36.3])]")
+        assert view[0] >= 5, view
+        assert 31.5 < view[1] < 37.5 and 35.0 < view[2] < 42.5, view
+        assert view[3] and view[4], view
+
+        # names as written: "Tartous" and "Deraa", not the gazetteer's "Ţarţūs" and "Dar‘ā"
+        labels = _geo(page, "geo.data.places.map(p => p[5])")
+        assert "Tartous" in labels and "Deraa" in labels, labels
+        shown = page.locator(".leaflet-tooltip-pane").inner_text() + " ".join(
+            page.locator(".geo-search option").evaluate_all("os => os.map(o => o.value)"))
+        assert "Tartous" in shown and "Ţarţūs" not in shown and "Dar‘ā" not in shown
+
+        # a popup opens from a polygon (a real click inside Syria's outline), with dated excerpts
+        point = _geo(page, """(() => { map.setView([35.6, 39.5], 6, {animate: false});
+                                      const p = map.latLngToContainerPoint([35.6, 39.5]);
+                                      const r = map.getContainer().getBoundingClientRect();
+                                      return [r.left + p.x, r.top + p.y]; })()""")
+        assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('.leaflet-geo-areas-pane') !== null",
+                             point)
+        page.mouse.click(*point)
+        popup = page.locator(".leaflet-popup-content", has_text="Syria said the road")
+        popup.wait_for()
+        assert "2024-03-05" in popup.inner_text() and "2024-03-09" in popup.inner_text()
+        page.click(".leaflet-popup-close-button")
+        _geo(page, "geo.showStory()")
+
+        # time: the last day only -> Tartous is the one marker; Syria's popup has that day only
+        markers = ".leaflet-overlay-pane path.leaflet-interactive"
+        assert page.locator(markers).count() == 4  # Aleppo, Damascus, Deraa, Tartous
+        _choose_days(page, "2024-03-09", "2024-03-09")
+        assert page.locator(".geo-period").inner_text() == "2024-03-09"
+        assert page.locator(markers).count() == 1
+        assert _geo(page, "geo.data.places.filter((p, i) => p[8] === 'point' &&"
+                          " geo.markers[i]._map).map(p => p[5])") == ["Tartous"]
+        assert _area_paths(page, "Jordan") == 0 and _area_paths(page, "Syria") >= 1
+        _choose_days(page, "2024-03-01", "2024-03-09")
+        assert page.locator(markers).count() == 4
+
+        # the controls fit: none overlaps another, together they leave most of the map free
+        boxes = page.locator(".leaflet-control, .geo-maptitle").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect()).filter(r => r.width && r.height)"
+            ".map(r => [r.left, r.top, r.right, r.bottom])")
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        covered = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+        assert covered < 0.3 * size[0] * size[1], covered
+        legend_open = page.locator(".geo-legend details").evaluate("d => d.open")
+        assert legend_open is (size[0] > 600)
+        if size[0] < 600:
+            page.screenshot(path=str(SCREENSHOT.with_name("syria-phone.png")))
+        else:
+            page.screenshot(path=str(SCREENSHOT.with_name("syria-desktop.png")))
+
+
+def test_story_map_in_an_iframe_with_clusters(playwright, tmp_path):
+    """The published way: the map in a 375 x 667 iframe of a report page, clustered markers.
+    It opens on Syria, the legend is folded, and the period filters the clustered markers."""
+    results = syria_results(tmp_path)
+    save_map(build_map(results, self_contained=True), tmp_path / "map.html",
+                       embed=True)
+    snippet = (tmp_path / "map.embed.html").read_text(encoding="utf-8")
+    snippet = snippet.replace('width="100%" height="600"', 'width="375" height="667"')
+    report = tmp_path / "report.html"
+    report.write_text(f"<!doctype html><html><body><h1>Report</h1>{snippet}</body></html>", encoding="utf-8")
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 900, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-geo-areas-pane path.leaflet-interactive").first.wait_for(state="attached")
+        inner = page.frames[1]
+        view = inner.evaluate("(() => { const m = window[Object.keys(window).find(k => k.startsWith('map_'))];"
+                              " return [m.getZoom(), m.getBounds().contains([34.8, 38.9])]; })()")
+        assert view[0] >= 5 and view[1], view
+        assert frame.locator(".geo-legend details").evaluate("d => d.open") is False
+        count = ("(() => { const geo = window[Object.keys(window).find(k => k.startsWith('geo_places_') && !k.endsWith('_data'))];"
+                 " return geo.layers.reduce((n, l) => n + (l.getLayers ? l.getLayers().length : 0), 0); })()")
+        assert inner.evaluate(count) == 4
+        days = inner.evaluate("window[Object.keys(window).find(k => k.startsWith('geo_places_') && !k.endsWith('_data'))].data.days")
+        for selector in (".geo-time .geo-from", ".geo-time .geo-to"):
+            frame.locator(selector).evaluate(
+                "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", str(days.index("2024-03-05")))
+        assert inner.evaluate(count) == 2  # Damascus and Deraa
+        assert errors == []
+    finally:
+        context.close()

@@ -65,6 +65,12 @@ def map_data(page: str) -> dict:
     return json.loads(found[0]) if found else {"groups": [], "places": []}
 
 
+def popups(data: dict) -> str:
+    """Every piece of popup HTML in the data: headings, excerpts, article titles and dates."""
+    return "".join([*(p[6] + "".join(ref[1] for ref in p[7]) for p in data["places"]),
+                    *(title + day for title, day in data.get("articles", []))])
+
+
 def markers(page: str) -> int:
     return len(map_data(page)["places"])
 
@@ -87,7 +93,8 @@ def two_articles() -> list[ParseResult]:
 def test_one_marker_per_place(two_articles):
     page = render(build_map(two_articles))
     assert markers(page) == 2
-    assert "Aleppo (SY)" in page  # tooltip
+    # labels (tooltips, search list): the names as written, no country code while unambiguous
+    assert [p[5] for p in map_data(page)["places"]] == ["Aleppo", "Damascus"]
 
 
 def test_popup_shows_excerpts_with_highlight_and_facts(two_articles):
@@ -95,7 +102,7 @@ def test_popup_shows_excerpts_with_highlight_and_facts(two_articles):
     assert "Talks in <mark>Damascus</mark> stalled." in page
     assert "SY · regional capital · 3 mentions" in page
     link = '<a href="https://news.example/a1" target="_blank" rel="noopener noreferrer">Aleppo shelled</a>'
-    assert any(link in popup for *_, popup in map_data(page)["places"])
+    assert link in popups(map_data(page))
 
 
 def test_popup_groups_by_article_and_dedups_excerpts(two_articles):
@@ -171,12 +178,15 @@ def test_layers_per_article_legend_search_and_title(two_articles):
     three = [*two_articles, result("a3", "Quiet day in Syria.", ("Syria", SYRIA), title="Quiet")]
     page = render(build_map(three, title="Syria <news>"))
     # Aleppo and Damascus are in both a1 and a2: the shared layer; Syria only in a3.
-    assert layer_names(page) == ["Quiet", "Places in several articles"]
+    # Syria is an area (a shaded outline in the "Areas" layer), not in an article's layer.
+    assert layer_names(page) == ["Places in several articles"]
+    syria = next(p for p in map_data(page)["places"] if p[5] == "Syria")
+    assert syria[8] == "area" and map_data(page)["geometries"][syria[9]]["type"] in ("Polygon", "MultiPolygon")
     assert not map_data(page)["sharedCluster"]  # few articles: a cluster per layer
     assert "control.addOverlay(" in page
     assert "Syria &lt;news&gt;" in page
     assert "geo-legend" in page and "Find a place" in page
-    assert "Damascus (SY)" in page
+    assert "gazetteer:" not in page  # the articles write the gazetteer's names
 
 
 def test_cluster_false_uses_plain_feature_groups(two_articles):
@@ -187,7 +197,7 @@ def test_cluster_false_uses_plain_feature_groups(two_articles):
 
 def test_single_place_gets_a_reasonable_zoom():
     page = render(build_map([result("d", "In Aleppo.", ("Aleppo", ALEPPO))]))
-    assert re.search(r'fitBounds\(\[\[36\.2, 37\.16\], \[36\.2, 37\.16\]\],\s*\{padding: \[30, 30\], maxZoom: 11, animate: false\}', page)
+    assert re.search(r'fitBounds\(\[\[36\.2, 37\.16\], \[36\.2, 37\.16\]\],\s*\{padding: \[20, 20\], maxZoom: 11, animate: false\}', page)
 
 
 def test_empty_results_still_make_a_map():
@@ -297,7 +307,7 @@ def test_many_articles_share_one_cluster_and_a_capped_layer_list():
     assert [i % 3 for i in kept].count(2) == 13 and [i % 3 for i in kept].count(1) == 10
     assert len(data["places"]) == 40
     colours = {p[5]: p[3] for p in data["places"]}
-    assert colours["Town5 (XX)"] == 5 - 2 and colours["Town0 (XX)"] == len(data["colours"]) - 1
+    assert colours["Town5"] == 5 - 2 and colours["Town0"] == len(data["colours"]) - 1
 
 
 @pytest.mark.parametrize("self_contained", [False, True])
@@ -312,11 +322,11 @@ def test_jinja_syntax_in_articles_is_never_evaluated(self_contained):
         page = render(build_map([r], title=f"Map {payload}", self_contained=self_contained))
         shown = _escape(payload)
         data = map_data(page)
-        popups = "".join(p[6] for p in data["places"])
-        assert f"Near <mark>Aleppo</mark> {shown} today." in popups  # excerpt
-        assert f"Title {shown}" in popups and f"Title {shown}" in layer_names(page)  # title
-        assert f'href="https://x.example/{shown}"' in popups  # url
-        assert f"Town{shown} (XX)" in [p[5] for p in data["places"]]  # tooltip, search list
+        shown_popups = popups(data)
+        assert f"Near <mark>Aleppo</mark> {shown} today." in shown_popups  # excerpt
+        assert f"Title {shown}" in shown_popups and f"Title {shown}" in layer_names(page)  # title
+        assert f'href="https://x.example/{shown}"' in shown_popups  # url
+        assert f"Town{shown}" in [p[5] for p in data["places"]]  # tooltip, search list
         assert f"Map {shown}" in page  # map title
         for evaluated in ("Aleppo 49 today", "Title 49", "Town49", "Map 49", "xxx",
                           "&lt;class", "<class "):
@@ -329,3 +339,70 @@ def test_places_json_cannot_close_its_script_element():
     data_block = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.DOTALL).group(1)
     assert "</script" not in data_block.lower() and "<!--" not in data_block
     assert layer_names(page) == ["&lt;/script&gt;&lt;!-- &lt;script&gt;"]
+
+
+def test_static_map_labels_never_overlap_and_far_places_get_an_inset(tmp_path, monkeypatch):
+    """Twelve towns a few km apart (their labels would pile up) and one far away."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from geo.maps import static
+
+    towns = [Place(f"t{i}", f"Townname{i}", 33.5 + 0.03 * i, 36.3 + 0.02 * i, "P", "PPL", "SY")
+             for i in range(12)]
+    far = Place("far", "Farplace", -33.9, 151.2, "P", "PPL", "AU")
+    text = " ".join(f"In {p.name}." for p in [*towns, far])
+    r = result("d", text, *[(p.name, p) for p in [*towns, far]], title="Close towns")
+    drawn: list[Figure] = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: drawn.append(self))
+    static.save_static_map([r], tmp_path / "map.png", title="Towns", labels=12)
+    (fig,) = drawn
+    renderer = fig.canvas.get_renderer()
+    main = fig.axes[0]
+    labels = [t for t in main.texts if t.get_visible() and t.get_text().startswith("Townname")]
+    assert labels, "no label was kept"
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    words = [t.get_text() for t in main.texts] + [t.get_text() for t in fig.texts]
+    assert static.SOURCE_LINE in words and "Towns" in words
+    assert any(w.endswith(" km") for w in words)  # the scale bar
+    (inset,) = main.child_axes
+    assert inset.get_title() == "1 place beyond this view"
+    # the main view is the story (the towns), not Sydney as well
+    assert main.get_xlim()[1] < 60
+
+
+def test_no_time_control_without_dates_and_one_with(two_articles):
+    control = '"geo-box geo-time"'  # the time control's element, made by its script
+    assert control not in render(build_map(two_articles))
+    dated = [result("d1", "In Aleppo.", ("Aleppo", ALEPPO)), result("d2", "In Damascus.", ("Damascus", DAMASCUS))]
+    dated = [ParseResult(Document(r.document.id, r.document.text, date=day), r.resolutions)
+             for r, day in zip(dated, ["2024-03-05T08:30:00Z", "2024-03-01"])]
+    data = map_data(page := render(build_map(dated)))
+    assert control in page and data["days"] == ["2024-03-01", "2024-03-05"]
+    assert [a[1] for a in data["articles"]] == ["2024-03-05", "2024-03-01"]
+
+
+def test_labels_are_the_names_as_written():
+    tartus = Place("gn:163345", "Ţarţūs", 34.89, 35.89, "P", "PPLA", "SY")
+    deraa = Place("gn:170905", "Dar‘ā", 32.62, 36.10, "P", "PPLA", "SY")
+    r = result("d", "Ships left Tartous. TARTOUS port. Deraa was quiet.",
+               ("Tartous", tartus), ("TARTOUS", tartus), ("Deraa", deraa))
+    data = map_data(render(build_map([r])))
+    assert [p[5] for p in data["places"]] == ["Tartous", "Deraa"]
+    heads = "".join(p[6] for p in data["places"])
+    assert "gazetteer: Tartus" in heads and "gazetteer: Dara" in heads  # differs: shown, plain
+    assert "Ţarţūs" not in heads and "Dar‘ā" not in heads
+
+
+def test_opening_view_is_the_story_not_every_far_place():
+    from geo.maps.view import Spot, story_bounds
+
+    # the worked example's weights: Syria and neighbours carry most, Russia's point is far off
+    spots = [Spot(35.0, 38.0, 40), Spot(60.0, 100.0, 30), Spot(33.83, 35.83, 19), Spot(55.75, 37.62, 8),
+             Spot(34.89, 35.89, 5), Spot(33.51, 36.29, 5), Spot(35.40, 35.95, 5), Spot(32.55, 36.20, 4),
+             Spot(31.0, 36.0, 4), Spot(32.62, 36.10, 4), Spot(35.53, 35.79, 3), Spot(28.0, 17.0, 2)]
+    south, west, north, east = story_bounds(spots)
+    assert 30 <= south and north <= 37 and 34 <= west and east <= 39

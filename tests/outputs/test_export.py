@@ -47,3 +47,45 @@ def test_csv_one_row_per_mention():
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["text"] for r in rows] == ["Deraa", "Nowhereville"]
     assert rows[0]["lat"] == "32.62" and rows[1]["lat"] == ""
+
+
+def _tartous_result() -> ParseResult:
+    """The gazetteer says "Ţarţūs"; the article writes "Tartous" twice and "TARTOUS" once,
+    and Syria only as a demonym."""
+    tartus = Place("gn:163345", "Ţarţūs", 34.89, 35.89, "P", "PPLA", "SY")
+    syria = Place("ci:SY", "Syria", 35.0, 38.0, "A", "PCLI", "SY")
+    text = "TARTOUS - Ships left Tartous. Syrian officials in Tartous said so."
+    spans = [(0, 7, tartus, False), (21, 28, tartus, False), (30, 36, syria, True), (50, 57, tartus, False)]
+    resolutions = tuple(Resolution(Mention(s, e, text[s:e], "GPE", demonym=d), p, 5.0, (), Excerpt(text, s, e))
+                        for s, e, p, d in spans)
+    return ParseResult(Document("t", text), resolutions)
+
+
+def test_exports_keep_the_gazetteer_name_and_add_the_name_as_written():
+    out = io.StringIO()
+    write_jsonl([_tartous_result()], out)
+    mentions = json.loads(out.getvalue())["mentions"]
+    assert [(m["name"], m["display_name"]) for m in mentions] == [
+        ("Ţarţūs", "Tartous"), ("Ţarţūs", "Tartous"), ("Syria", "Syria"), ("Ţarţūs", "Tartous")]
+
+    out = io.StringIO()
+    write_csv([_tartous_result()], out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {r["display_name"] for r in rows if r["name"] == "Ţarţūs"} == {"Tartous"}
+
+    out = io.StringIO()
+    write_geojson([_tartous_result()], out)
+    props = {f["properties"]["name"]: f["properties"]["display_name"]
+             for f in json.loads(out.getvalue())["features"]}
+    assert props == {"Ţarţūs": "Tartous", "Syria": "Syria"}
+
+
+def test_display_name_rules():
+    from geo.outputs.export import display_name, plain_name
+
+    assert plain_name("Ţarţūs") == "Tartus" and plain_name("Dar‘ā") == "Dara"
+    assert display_name("Dar‘ā", []) == "Dara"  # named only by a demonym: the plain gazetteer name
+    assert display_name("Damascus", ["DAMASCUS"]) == "Damascus"  # a dateline alone: title case
+    assert display_name("Zürich", ["Zürich", "Zurich", "Zürich"]) == "Zürich"  # as the articles write it
+    assert display_name("United States", ["U.S.", "US", "U.S."]) == "U.S."
+    assert display_name("Dar‘ā", ["Daraa", "Deraa", "Deraa"]) == "Deraa"
