@@ -58,6 +58,7 @@ BLOCK = 1 << 20  # bytes read at a time
 MAX_DOC_CHARS = 100_000
 MODEL_MAX_CHARS = 1_000_000  # a JSONL text the recogniser must read may not be longer
 MAX_JSONL_LINE = 64 << 20  # bytes
+MAX_REPORT_BYTES = 256 << 20  # a PDF or Word file read from stdin or a URL is held whole
 # Articles in one file are separated by two or more blank lines; paragraphs by one.
 _ARTICLE_BREAK = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)+")
 _MAX_TITLE = 200
@@ -238,6 +239,8 @@ def read_stream(
     opts = opts or _Options(input_format, "fail", False, Fetcher())
     if input_format == "auto":
         stream, input_format = _sniff(stream)
+    if input_format in ("pdf", "docx") and not _seekable(stream):  # stdin: the readers seek
+        stream = io.BytesIO(_read_capped(stream, name, MAX_REPORT_BYTES))
     if input_format == "pdf":
         yield from _report_documents(read_pdf(stream, name), doc_id_base, name, url, pages=True)
         return
@@ -300,6 +303,13 @@ class _Prefixed(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+
+def _seekable(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _read_capped(stream: BinaryIO, name: str, limit: int) -> bytes:
