@@ -222,7 +222,7 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 
     if not args.inputs and not args.urls:
         raise GeoError("no input given: name files, folders, URLs, '-' for stdin, or --urls FILE")
-    inputs = chain(args.inputs, read_urls(args.urls) if args.urls else ())
+    inputs = chain(args.inputs, read_urls(args.urls) if args.urls else [])
     documents = read_inputs(inputs, input_format=args.input_format, on_error=args.on_error,
                             follow=args.follow)
     # An online geocoder keeps to its rate limit only in one process.

@@ -79,23 +79,27 @@ class Fetcher:
             try:
                 return self._once(opener, url)
             except urllib.error.HTTPError as exc:
+                if 300 <= exc.code < 400:  # urllib's own loop check
+                    raise InputError(f"{url}: more than {self.max_redirects} redirects, or a redirect loop") from None
                 wait = self._wait(exc, attempt)
                 if wait is None:
-                    raise InputError(f"{url}: HTTP {exc.code} {exc.reason}".rstrip()) from None
+                    reason = " ".join(str(exc.reason or "").split())
+                    raise InputError(f"{url}: HTTP {exc.code} {reason}".rstrip()) from None
                 log.warning("%s: HTTP %s, retrying in %.1f s", url, exc.code, wait)
                 time.sleep(wait)
                 attempt += 1
             except InputError as exc:
-                raise InputError(f"{url}: {exc}") from None
+                raise InputError(f"{url}: {' '.join(str(exc).split())}") from None
             except (TimeoutError, socket.timeout):
                 raise InputError(f"{url}: no complete response within {self.timeout:g} s") from None
             except urllib.error.URLError as exc:
                 reason = exc.reason
                 if isinstance(reason, (TimeoutError, socket.timeout)):
-                    raise InputError(f"{url}: no response within {self.timeout:g} s") from None
-                raise InputError(f"{url}: cannot fetch: {getattr(reason, 'strerror', None) or reason}") from None
+                    raise InputError(f"{url}: no complete response within {self.timeout:g} s") from None
+                detail = getattr(reason, "strerror", None) or reason
+                raise InputError(f"{url}: cannot fetch: {' '.join(str(detail).split())}") from None
             except (OSError, ValueError) as exc:  # connection reset, bad chunking, a malformed URL
-                raise InputError(f"{url}: cannot fetch: {exc}") from None
+                raise InputError(f"{url}: cannot fetch: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
     def _once(self, opener: urllib.request.OpenerDirector, url: str) -> Response:
         request = urllib.request.Request(url, headers={

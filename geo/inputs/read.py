@@ -169,21 +169,25 @@ def _unique_ids(documents: Iterator[Document]) -> Iterator[Document]:
         yield doc
 
 
-def read_urls(path: str | Path) -> Iterator[str]:
-    """The URLs of a list file (`--urls FILE`): one per line; blank lines and # comments skipped."""
+def read_urls(path: str | Path) -> list[str]:
+    """The URLs of a list file (`--urls FILE`): one per line; blank lines and # comments skipped.
+    Read and checked whole before anything is fetched, so a typo stops the run at once."""
     path = Path(path)
+    urls = []
     try:
-        handle = open(path, encoding="utf-8-sig", errors="replace")
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            for line_no, line in enumerate(handle, start=1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if not is_url(line):
+                    raise InputError(f"{located(path, line_no)}: not an http(s) URL: {line[:100]!r}")
+                urls.append(line)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    with handle:
-        for line_no, line in enumerate(handle, start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if not is_url(line):
-                raise InputError(f"{located(path, line_no)}: not an http(s) URL: {line[:100]!r}")
-            yield line
+    if not urls:
+        raise InputError(f"{path}: no URLs in the list")
+    return urls
 
 
 def _fail(message: str) -> Iterator[Document]:
