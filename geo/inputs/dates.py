@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from geo.errors import InputError
 
@@ -63,6 +62,8 @@ def from_struct_time(value: time.struct_time | None) -> str:
 
 def from_rfc2822(value: str) -> str:
     """"Tue, 05 Mar 2024 08:30:00 +0100" (RSS, HTTP) as ISO 8601, "" if it is not one."""
+    from email.utils import parsedate_to_datetime  # not at start-up: few inputs need it
+
     try:
         return parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError, IndexError):

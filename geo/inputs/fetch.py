@@ -8,12 +8,8 @@ Whatever goes wrong is one `InputError` naming the URL.
 """
 from __future__ import annotations
 
-import email.message
 import logging
-import socket
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -37,24 +33,27 @@ class Response:
     body: bytes
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follows at most `limit` redirects, and only to http(s)."""
+def _opener(limit: int):
+    """A urllib opener that follows at most `limit` redirects, and only to http(s). (urllib is
+    imported here, not with geo: most runs never fetch anything.)"""
+    import urllib.request
 
-    def __init__(self, limit: int):
-        self.max_redirections = limit
-        self.max_repeats = limit
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = max_repeats = limit
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise InputError(f"redirected to a non-web address: {newurl[:200]}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+                raise InputError(f"redirected to a non-web address: {newurl[:200]}")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
 
-    def http_error_302(self, req, fp, code, msg, headers):
-        if len(getattr(req, "redirect_dict", {})) >= self.max_redirections:
-            raise InputError(f"more than {self.max_redirections} redirects")
-        return super().http_error_302(req, fp, code, msg, headers)
+        def http_error_302(self, req, fp, code, msg, headers):
+            if len(getattr(req, "redirect_dict", {})) >= limit:
+                raise InputError(f"more than {limit} redirects")
+            return super().http_error_302(req, fp, code, msg, headers)
 
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+    return urllib.request.build_opener(Redirects())
 
 
 @dataclass
@@ -70,10 +69,13 @@ class Fetcher:
     user_agent: str = USER_AGENT
 
     def fetch(self, url: str) -> Response:
+        import socket
+        import urllib.error
+
         url = url.strip()
         if not is_url(url):
             raise InputError(f"{url[:200]}: only http and https URLs can be fetched")
-        opener = urllib.request.build_opener(_Redirects(self.max_redirects))
+        opener = _opener(self.max_redirects)
         attempt = 0
         while True:
             try:
@@ -101,7 +103,10 @@ class Fetcher:
             except (OSError, ValueError) as exc:  # connection reset, bad chunking, a malformed URL
                 raise InputError(f"{url}: cannot fetch: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
-    def _once(self, opener: urllib.request.OpenerDirector, url: str) -> Response:
+    def _once(self, opener, url: str) -> Response:
+        import email.message
+        import urllib.request
+
         request = urllib.request.Request(url, headers={
             "User-Agent": self.user_agent, "Accept-Encoding": "identity",
             "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -128,7 +133,7 @@ class Fetcher:
                 charset=(header.get_param("charset") or "").strip().lower(), body=b"".join(chunks),
             )
 
-    def _wait(self, exc: urllib.error.HTTPError, attempt: int) -> float | None:
+    def _wait(self, exc, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None to give up."""
         if exc.code not in RETRY_STATUSES or attempt >= self.retries:
             return None
