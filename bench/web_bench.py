@@ -7,16 +7,20 @@
 Pages are news-like: an article from ../shared/corpora/conflict-dev.jsonl (or LGL) inside a
 page template with what real news pages carry around it (head metadata and JSON-LD, inline
 scripts, a cookie banner, edition and section menus, "most read" and related lists, comments,
-a footer of bureau addresses). Three sizes: "small" (~15 KB, a lean page), "typical"
-(~120 KB, scripts and menus as on a big news site), "heavy" (~500 KB). Each is written to a
+a footer of bureau addresses). Three sizes: "small" (~4 KB, a lean page), "typical"
+(~70 KB, scripts and menus as on a big news site), "heavy" (~260 KB, four times the menus,
+lists and scripts). Each is written to a
 folder and read with `geo.inputs.read.read_inputs` in this process (one core), after a warm-up
-page (trafilatura's import, ~0.8 s, is not counted). Prints pages/s, MB/s and the time per page.
+page (trafilatura's import, ~0.8 s, is not counted). Prints pages/s (wall clock), pages per
+CPU-second (what the reader costs, whatever else the machine runs), MB/s and ms per page.
 """
 from __future__ import annotations
 
 import argparse
 import html
 import json
+import os
+import platform
 import random
 import statistics
 import sys
@@ -81,8 +85,10 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(14)
     texts = articles()
-    print(f"| pages | size | KB/page (median) | pages/s | MB/s | ms/page |")
-    print(f"|---|---|---|---|---|---|")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load:.1f} at the start; Python {platform.python_version()}\n")
+    print("| pages | size | KB/page (median) | pages/s (wall) | pages per CPU-second | MB/s (wall) | ms/page (wall) |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         warm = Path(tmp) / "warm.html"
         warm.write_text(page(texts[0], 0, "small", rng), encoding="utf-8")
@@ -95,12 +101,13 @@ def main() -> None:
                 data = page(rng.choice(texts), k, size, rng).encode("utf-8")
                 (folder / f"p{k:05d}.html").write_bytes(data)
                 sizes.append(len(data))
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             docs = list(read_inputs([folder]))
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             dated = sum(bool(d.date) for d in docs)
             assert dated == len(docs) == args.pages, (dated, len(docs))
             print(f"| {args.pages} | {size} | {statistics.median(sizes) / 1024:.0f} | {args.pages / seconds:.1f} | "
+                  f"{args.pages / cpu:.1f} | "
                   f"{sum(sizes) / seconds / 1e6:.2f} | {1000 * seconds / args.pages:.1f} |", flush=True)
 
 

@@ -99,3 +99,11 @@ def test_the_same_id_twice_is_reported_and_made_unique(tmp_path, caplog):
     assert [(d.id, d.text) for d in docs] == [
         ("story", "In Oslo."), ("story#2", "In Rome."), ("x", "one"), ("x#2", "two"), ("x#2#2", "three")]
     assert "id 'story' appears twice" in caplog.text and "id 'x#2' appears twice" in caplog.text
+
+
+def test_a_page_too_large_for_trafilatura_is_streamed_whole(monkeypatch, caplog):
+    monkeypatch.setattr("geo.inputs.read.MAX_PAGE_CHARS", 1000)
+    with caplog.at_level("WARNING", logger="geo.inputs.read"):
+        doc = page("news")
+    assert "Valencia" in doc.text and "Most read" in doc.text  # every word, menus included
+    assert "page larger than 1,000 characters" in caplog.text
