@@ -43,15 +43,11 @@ def from_iso(value: str) -> str:
 
 def from_datetime(value: datetime | date | None) -> str:
     """A datetime (naive: as written, no zone invented) or a date as ISO 8601."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value.isoformat()
+    return "" if value is None else value.isoformat()
 
 
 def from_struct_time(value: time.struct_time | None) -> str:
-    """feedparser's parsed dates (UTC struct_time) as ISO 8601 with a Z-less +00:00 zone."""
+    """feedparser's parsed dates (struct_time, in UTC) as ISO 8601 with a +00:00 zone."""
     if value is None:
         return ""
     try:
@@ -79,7 +75,7 @@ def from_pdf(value: object) -> str:
         return ""
     m = _PDF_DATE.match(value.strip())
     if not m or not m.group(3):
-        return from_iso(value) if isinstance(value, str) else ""
+        return from_iso(value)
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     try:
         if not m.group(4):
