@@ -342,9 +342,9 @@ def _page_documents(pieces: Iterator[str], name: str, base: str, url: str) -> It
             yield from _documents(chunks, base, name, lambda _: "", url=web_url(url))
             return
     html = "".join(buffered)
-    page = extract_page(html, url)
+    page = extract_page(html, url, name)
     if page is None:
-        page = page_metadata(html, url)
+        page = page_metadata(html, url, name)
         text = "".join(HtmlText().extract([html]))
     else:
         text = page.text

@@ -43,7 +43,15 @@ class Page:
     author: str = ""
 
 
-def extract_page(html: str, url: str = "") -> Page | None:
+def _extractor_errors() -> tuple[type[BaseException], ...]:
+    """What trafilatura, lxml and htmldate may raise on markup they cannot handle (lxml is
+    loaded by then: trafilatura imports it)."""
+    from lxml.etree import LxmlError
+
+    return (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, LxmlError)
+
+
+def extract_page(html: str, url: str = "", name: str = "") -> Page | None:
     """The article of a page, or None when trafilatura finds none (a fragment, a menu page)."""
     if len(html) > MAX_PAGE_CHARS:
         return None
@@ -52,10 +60,15 @@ def extract_page(html: str, url: str = "") -> Page | None:
     # trafilatura's own extractor first; only when it finds no article, its full cascade
     # (readability, jusText, recall retries), which costs 2 to 4 times as much.
     for fast in (True, False):
-        found = trafilatura.bare_extraction(
-            html, url=url or None, fast=fast, with_metadata=True, include_comments=False,
-            include_tables=True, date_extraction_params=DATE_OPTIONS,
-        )
+        try:
+            found = trafilatura.bare_extraction(
+                html, url=url or None, fast=fast, with_metadata=True, include_comments=False,
+                include_tables=True, date_extraction_params=DATE_OPTIONS,
+            )
+        except _extractor_errors() as exc:  # markup that trips it: the plain reader takes over
+            log.warning("%s: article extraction failed (%s): reading all the page's text",
+                        name or url, type(exc).__name__)
+            return None
         if _article(found):
             return _page(_paragraphs(found.text), found, html, url)
     return None
@@ -66,13 +79,18 @@ def _article(found) -> bool:
             and not _baseline(found.body))
 
 
-def page_metadata(html: str, url: str = "") -> Page:
+def page_metadata(html: str, url: str = "", name: str = "") -> Page:
     """The metadata of a page trafilatura found no article in (`text` is "")."""
     if len(html) > MAX_PAGE_CHARS:
         return Page(text="", url=web_url(url))
     from trafilatura.metadata import extract_metadata
 
-    return _page("", extract_metadata(html, url or None, dict(DATE_OPTIONS)), html, url)
+    try:
+        found = extract_metadata(html, url or None, dict(DATE_OPTIONS))
+    except _extractor_errors() as exc:
+        log.warning("%s: page metadata unreadable (%s)", name or url, type(exc).__name__)
+        return Page(text="", url=web_url(url))
+    return _page("", found, html, url)
 
 
 def _page(text: str, found, html: str, url: str) -> Page:

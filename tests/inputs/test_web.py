@@ -107,3 +107,16 @@ def test_a_page_too_large_for_trafilatura_is_streamed_whole(monkeypatch, caplog)
         doc = page("news")
     assert "Valencia" in doc.text and "Most read" in doc.text  # every word, menus included
     assert "page larger than 1,000 characters" in caplog.text
+
+
+def test_markup_that_trips_the_extractor_falls_back_to_the_plain_reader(monkeypatch, caplog):
+    import trafilatura
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    with caplog.at_level("WARNING", logger="geo.inputs.web"):
+        doc = page("news")
+    assert "Valencia" in doc.text and doc.title == "Floods cut roads around Valencia"
+    assert "news.html: article extraction failed (RecursionError)" in caplog.text
