@@ -68,11 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def inputs(p: argparse.ArgumentParser) -> None:
-        p.add_argument("inputs", nargs="+", metavar="INPUT",
-                       help="text file (may hold several articles), folder, '-' for stdin, or .jsonl")
-        p.add_argument("--input-format", choices=("auto", "text", "html", "markdown"), default="auto",
-                       help="how to read inputs other than .jsonl (default: auto, by suffix: "
-                            ".html/.htm HTML, .md Markdown, else text)")
+        p.add_argument("inputs", nargs="*", metavar="INPUT",
+                       help="text file (may hold several articles), web page, feed, PDF or .docx "
+                            "report, folder, '-' for stdin, .jsonl, or an http(s) URL to fetch")
+        p.add_argument("--urls", type=Path, metavar="FILE",
+                       help="also fetch and read every URL listed in FILE (one per line; # comments)")
+        p.add_argument("--follow", action="store_true",
+                       help="for feeds: fetch each entry's page and read the full article")
+        p.add_argument("--input-format", choices=("auto", "text", "html", "markdown", "feed", "pdf", "docx"),
+                       default="auto",
+                       help="how to read inputs other than .jsonl (default: auto, by suffix, content "
+                            "type or first bytes: .html/.htm web page, .md Markdown, .rss/.atom feed, "
+                            ".pdf, .docx, else text)")
         p.add_argument("--on-error", choices=("fail", "skip"), default="fail",
                        help="fail: stop at the first unreadable input or JSONL line (default); "
                             "skip: report it on stderr, give it an output record with an "
@@ -214,11 +221,17 @@ def parser_for(args: argparse.Namespace):
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
-    from geo.inputs.read import read_inputs
+    from itertools import chain
+
+    from geo.inputs.read import read_inputs, read_urls
     from geo.parallel import parse_parallel
     from geo.progress import progress, wanted
 
-    documents = read_inputs(args.inputs, input_format=args.input_format, on_error=args.on_error)
+    if not args.inputs and not args.urls:
+        raise GeoError("no input given: name files, folders, URLs, '-' for stdin, or --urls FILE")
+    inputs = chain(args.inputs, read_urls(args.urls) if args.urls else [])
+    documents = read_inputs(inputs, input_format=args.input_format, on_error=args.on_error,
+                            follow=args.follow)
     # An online geocoder keeps to its rate limit only in one process.
     workers = 1 if getattr(args, "geocoder", None) else args.workers
     if workers is not None and workers < 1:

@@ -50,6 +50,8 @@ class Document:
     source: str = ""  # the file (or "-") the document came from
     date: str = ""  # when it was published, ISO 8601 ("2024-03-05" or with a time); "" if unknown
     mentions: tuple[tuple[int, int], ...] | None = None
+    site_name: str = ""  # the publication, from a web page's metadata
+    author: str = ""  # from a web page's or report's metadata
 
 
 @dataclass(frozen=True, slots=True)

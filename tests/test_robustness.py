@@ -126,7 +126,7 @@ def test_input_format_option(tmp_path, capsys, mini_parser):
     code, out, _ = run(capsys, "extract", path, "--input-format", "html")
     assert code == 0 and json.loads(out)["title"] == "T"
     with pytest.raises(SystemExit) as exit:  # argparse refuses it
-        main(["extract", str(path), "--input-format", "pdf"])
+        main(["extract", str(path), "--input-format", "odt"])
     assert exit.value.code == 2
 
 

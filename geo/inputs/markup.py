@@ -26,19 +26,15 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space is text, n
 class HtmlText(HTMLParser):
     """Streaming HTML -> text: `extract(pieces)` yields text as the markup arrives.
 
-    Afterwards (and already while the body streams, since both sit in the head) `title` is the
-    <title> (else the first <h1>) and `url` the canonical link (else og:url), http(s) only.
+    The fallback reader, for what trafilatura finds no article in (fragments, pages too large
+    for it): every word a reader of the page would see, in order. Metadata (title, URL, date)
+    is trafilatura's business (`web.page_metadata`).
     """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.url = ""
-        self._og_url = ""
-        self._h1: list[str] | None = None  # collecting the first <h1> while not None
-        self._h1_done = False
-        self._title: list[str] | None = None
         self._skip = 0  # depth inside SKIPPED elements
+        self._title = False  # inside <title>: metadata, not text
         self._pre = 0
         self._out: list[str] = []
         self._wrote = False  # any text yet (no line breaks before the first word)
@@ -51,7 +47,6 @@ class HtmlText(HTMLParser):
             if self._out:
                 yield self._take()
         self.close()
-        self._finish_title()
         if self._out:
             yield self._take()
 
@@ -66,16 +61,12 @@ class HtmlText(HTMLParser):
             self._skip += 1
         elif self._skip:
             return
-        elif tag == "title" and not self.title and self._title is None:
-            self._title = []
-        elif tag == "link" or tag == "meta":
-            self._metadata(tag, {k: v or "" for k, v in attrs})
+        elif tag == "title":
+            self._title = True
         elif tag == "br":
             self._break = min(2, self._break + 1)
         elif tag == "pre":
             self._pre += 1
-        if tag == "h1" and not self._h1_done:
-            self._h1 = []
         self._block(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -89,24 +80,14 @@ class HtmlText(HTMLParser):
         if self._skip:
             return
         if tag == "title":
-            self._finish_title()
-        elif tag == "h1" and self._h1 is not None:
-            self._h1_done = True
-            if not self.title:
-                self.title = _squash(" ".join(self._h1))
-            self._h1 = None
+            self._title = False
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
         self._block(tag)
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._skip or self._title:
             return
-        if self._title is not None:
-            self._title.append(data)
-            return
-        if self._h1 is not None:
-            self._h1.append(data)
         if self._pre:
             self._emit(data)
             return
@@ -143,23 +124,8 @@ class HtmlText(HTMLParser):
         elif tag in BLOCKS:
             self._break = max(self._break, 1)
 
-    def _finish_title(self) -> None:
-        if self._title is not None:
-            self.title = _squash("".join(self._title)) or self.title
-            self._title = None
 
-    def _metadata(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "link" and "canonical" in attrs.get("rel", "").lower().split():
-            self.url = _web_url(attrs.get("href", "")) or self.url
-        elif tag == "meta" and attrs.get("property", "").lower() == "og:url" and not self.url:
-            self.url = _web_url(attrs.get("content", ""))
-
-
-def _squash(text: str) -> str:
-    return _HTML_SPACE.sub(" ", text).strip()
-
-
-def _web_url(url: str) -> str:
+def web_url(url: str) -> str:
     """Only http(s) URLs become a document's link: a page cannot smuggle `javascript:` in."""
     url = url.strip()
     return url if re.match(r"https?://", url, re.IGNORECASE) else ""

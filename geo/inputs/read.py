@@ -14,33 +14,51 @@ so that it keeps its id and its place in the output.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import logging
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from geo.errors import InputError, located
-from geo.inputs.markup import HtmlText, MarkdownText
+from geo.inputs.dates import iso_date
+from geo.inputs.documents import read_docx, read_pdf
+from geo.inputs.feeds import MAX_FEED_BYTES, feed_entries, looks_like_feed
+from geo.inputs.fetch import Fetcher, is_url
+from geo.inputs.markup import HtmlText, MarkdownText, web_url
+from geo.inputs.web import MAX_PAGE_CHARS, extract_page, page_metadata
 from geo.types import Document
 
 log = logging.getLogger(__name__)
 
-INPUT_FORMATS = ("auto", "text", "html", "markdown")
-FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ""}
+INPUT_FORMATS = ("auto", "text", "html", "markdown", "feed", "pdf", "docx")
+FORMAT_BY_SUFFIX = {
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown",
+    ".rss": "feed", ".atom": "feed", ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+}
+FORMAT_BY_TYPE = {  # a fetched URL's Content-Type
+    "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "text/markdown": "markdown",
+    "application/rss+xml": "feed", "application/atom+xml": "feed", "application/rdf+xml": "feed",
+    "application/xml": "feed", "text/xml": "feed", "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+# What a folder is read for (.xml only when named on its own: it may be a feed or anything).
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".jsonl", ".rss", ".atom",
+                 ".pdf", ".docx", ""}
 BLOCK = 1 << 20  # bytes read at a time
 # Longest document handed on: well under spaCy's max_length (1,000,000 characters, beyond which
 # it refuses a text) and small enough that the model's memory stays modest.
 MAX_DOC_CHARS = 100_000
 MODEL_MAX_CHARS = 1_000_000  # a JSONL text the recogniser must read may not be longer
 MAX_JSONL_LINE = 64 << 20  # bytes
+MAX_REPORT_BYTES = 256 << 20  # a PDF or Word file read from stdin or a URL is held whole
 # Articles in one file are separated by two or more blank lines; paragraphs by one.
 _ARTICLE_BREAK = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)+")
 _MAX_TITLE = 200
@@ -73,46 +91,103 @@ def read_inputs(
     stdin: BinaryIO | None = None,
     input_format: str = "auto",
     on_error: str = "fail",
+    follow: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Document]:
-    """Documents from every input, in order.
+    """Documents from every input, in order, each id once.
 
-    `input_format` (auto, text, html, markdown) says how to read files other than .jsonl;
-    auto goes by suffix. `on_error="fail"` raises `InputError` on the first bad input;
-    "skip" yields an `UnreadableDocument` for it and goes on.
+    An input is a file, a folder, "-" (stdin) or an http(s) URL (fetched: the only way geo goes
+    online). `input_format` (auto, text, html, markdown, feed, pdf, docx) says how to read
+    inputs other than .jsonl; auto goes by suffix, content type and the first bytes. `follow`
+    fetches the page of every feed entry. `on_error="fail"` raises `InputError` on the first bad
+    input; "skip" yields an `UnreadableDocument` for it and goes on. An id seen before in the
+    run is reported and made unique (`id#2`).
     """
     if input_format not in INPUT_FORMATS:
         raise InputError(f"unknown input format {input_format!r}")
+    opts = _Options(input_format, on_error, follow, fetcher or Fetcher())
+    return _unique_ids(_read_all(inputs, stdin, opts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    input_format: str
+    on_error: str
+    follow: bool
+    fetcher: Fetcher
+
+
+def _read_all(inputs: Iterable[str | Path], stdin: BinaryIO | None, opts: _Options) -> Iterator[Document]:
     any_input = False
     for item in inputs:
         any_input = True
         if str(item) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _guarded(read_stream(stream, "-", "stdin", input_format), "stdin", "-", on_error)
+            yield from _guarded(read_stream(stream, "-", "stdin", opts.input_format, opts=opts), "stdin", "-", opts)
+            continue
+        if is_url(str(item)):
+            url = str(item).strip()
+            yield from _guarded(read_url(url, url, opts), url, url, opts)
             continue
         path = Path(item)
         if not path.is_dir():
-            yield from _guarded(read_path(path, input_format=input_format, on_error=on_error),
-                                path.stem, str(path), on_error)
+            yield from _guarded(read_path(path, opts=opts), path.stem, str(path), opts)
             continue
         files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p, path))
         if not files:
-            yield from _guarded(_fail(f"{path}: folder holds no text, HTML, Markdown or .jsonl files"),
-                                path.name, str(path), on_error)
+            yield from _guarded(_fail(f"{path}: folder holds no text, HTML, Markdown, feed, PDF, Word "
+                                      "or .jsonl files"), path.name, str(path), opts)
         for file in files:
             base = str(file.relative_to(path).with_suffix(""))
-            yield from _guarded(read_path(file, doc_id_base=base, input_format=input_format, on_error=on_error),
-                                base, str(file), on_error)
+            yield from _guarded(read_path(file, doc_id_base=base, opts=opts), base, str(file), opts)
     if not any_input:
         raise InputError("no input given")
 
 
-def _guarded(documents: Iterator[Document], doc_id: str, source: str, on_error: str) -> Iterator[Document]:
+def _guarded(documents: Iterator[Document], doc_id: str, source: str, opts: _Options) -> Iterator[Document]:
     try:
         yield from documents
     except InputError as exc:
-        if on_error != "skip":
+        if opts.on_error != "skip":
             raise
         yield UnreadableDocument(id=doc_id, text="", source=source, error=str(exc))
+
+
+def _unique_ids(documents: Iterator[Document]) -> Iterator[Document]:
+    """No id twice in one run (two JSONL lines, two files of one name): the later one becomes
+    `id#2` (`#3`, ...), said on stderr, so no output line silently shadows another."""
+    seen: set[str] = set()
+    for doc in documents:
+        if doc.id in seen:
+            k = 2
+            while f"{doc.id}#{k}" in seen:
+                k += 1
+            new = f"{doc.id}#{k}"
+            log.warning("%s: id %r appears twice in this run: the later one is %r", doc.source or "-", doc.id, new)
+            doc = replace(doc, id=new)
+        seen.add(doc.id)
+        yield doc
+
+
+def read_urls(path: str | Path) -> list[str]:
+    """The URLs of a list file (`--urls FILE`): one per line; blank lines and # comments skipped.
+    Read and checked whole before anything is fetched, so a typo stops the run at once."""
+    path = Path(path)
+    urls = []
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            for line_no, line in enumerate(handle, start=1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if not is_url(line):
+                    raise InputError(f"{located(path, line_no)}: not an http(s) URL: {line[:100]!r}")
+                urls.append(line)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not urls:
+        raise InputError(f"{path}: no URLs in the list")
+    return urls
 
 
 def _fail(message: str) -> Iterator[Document]:
@@ -127,39 +202,187 @@ def _wanted(path: Path, root: Path) -> bool:
 
 def read_path(
     path: Path, *, doc_id_base: str | None = None, input_format: str = "auto", on_error: str = "fail",
+    opts: _Options | None = None,
 ) -> Iterator[Document]:
+    opts = opts or _Options(input_format, on_error, False, Fetcher())
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() == ".jsonl":
-        yield from read_jsonl(path, on_error=on_error)
+        yield from read_jsonl(path, on_error=opts.on_error)
         return
-    if input_format == "auto":
-        input_format = FORMAT_BY_SUFFIX.get(path.suffix.lower(), "text")
+    fmt = opts.input_format
+    if fmt == "auto":
+        fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower(), "auto" if path.suffix.lower() == ".xml" else "text")
     try:
         handle = open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     with handle:
-        yield from read_stream(handle, str(path), doc_id_base or path.stem, input_format)
+        yield from read_stream(handle, str(path), doc_id_base or path.stem, fmt, opts=opts)
 
 
-def read_stream(stream: BinaryIO, name: str, doc_id_base: str, input_format: str = "text") -> Iterator[Document]:
-    """Documents from one byte stream in `input_format` (auto: HTML if it starts like a page)."""
-    pieces = _decoded(stream, name)
+def read_url(url: str, base: str, opts: _Options) -> Iterator[Document]:
+    """The documents of one URL: a page, a feed, a PDF or Word report, or plain text."""
+    response = opts.fetcher.fetch(url)
+    fmt = opts.input_format
+    if fmt == "auto":
+        fmt = FORMAT_BY_TYPE.get(response.content_type, "")
+        if not fmt and response.content_type in ("", "application/octet-stream", "binary/octet-stream"):
+            fmt = FORMAT_BY_SUFFIX.get(Path(urlsplit(response.url).path).suffix.lower(), "auto")
+        if not fmt:
+            raise InputError(f"{url}: not a page geo can read (content type {response.content_type})")
+    stream = io.BytesIO(response.body)
+    yield from read_stream(stream, url, base, fmt, opts=opts, url=response.url, charset=response.charset)
+
+
+def read_stream(
+    stream: BinaryIO, name: str, doc_id_base: str, input_format: str = "text", *,
+    opts: _Options | None = None, url: str = "", charset: str = "",
+) -> Iterator[Document]:
+    """Documents from one byte stream in `input_format` (auto: by its first bytes)."""
+    opts = opts or _Options(input_format, "fail", False, Fetcher())
     if input_format == "auto":
+        stream, input_format = _sniff(stream)
+    if input_format in ("pdf", "docx") and not _seekable(stream):  # stdin: the readers seek
+        stream = io.BytesIO(_read_capped(stream, name, MAX_REPORT_BYTES))
+    if input_format == "pdf":
+        yield from _report_documents(read_pdf(stream, name), doc_id_base, name, url, pages=True)
+        return
+    if input_format == "docx":
+        yield from _report_documents(read_docx(stream, name), doc_id_base, name, url, pages=False)
+        return
+    if input_format == "feed":
+        yield from _feed_documents(_read_capped(stream, name, MAX_FEED_BYTES), name, doc_id_base, opts)
+        return
+    pieces = _decoded(stream, name, charset)
+    if input_format == "sniff-text":
         first = next(pieces, "")
         input_format = "html" if _HTML_START.match(first[:1000]) else "text"
         pieces = chain([first], pieces)
     if input_format == "html":
-        page = HtmlText()
-        chunks = _split(page.extract(pieces), articles=False)
-        yield from _documents(chunks, doc_id_base, name, lambda _: page.title, lambda: page.url)
+        yield from _page_documents(pieces, name, doc_id_base, url)
     elif input_format == "markdown":
         md = MarkdownText()
         chunks = ((_tidy(md.convert(text), fresh), fresh) for text, fresh in _split(pieces, articles=False))
-        yield from _documents(chunks, doc_id_base, name, lambda text: md.title or guess_title(text))
+        yield from _documents(chunks, doc_id_base, name, lambda text: md.title or guess_title(text), url=url)
     else:
-        yield from _documents(_split(pieces, articles=True), doc_id_base, name, guess_title)
+        yield from _documents(_split(pieces, articles=True), doc_id_base, name, guess_title, url=url)
+
+
+def _sniff(stream: BinaryIO) -> tuple[BinaryIO, str]:
+    """What a stream holds, by its first bytes (which it gives back)."""
+    try:
+        head = stream.read(8192)
+    except OSError:
+        head = b""  # the reader will report it
+    rest = _Prefixed(head, stream)
+    if head.startswith(b"%PDF-"):
+        return rest, "pdf"
+    if head.startswith(b"PK\x03\x04") and b"word/" in head:
+        return rest, "docx"
+    if looks_like_feed(head):
+        return rest, "feed"
+    return rest, "sniff-text"
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream with its first bytes read already and given back."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head, self._stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                data, self._head = self._head + self._stream.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._stream.read(size)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _seekable(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _read_capped(stream: BinaryIO, name: str, limit: int) -> bytes:
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(f"{name}: larger than {limit >> 20} MiB")
+    if not data.strip():
+        raise InputError(f"{name}: empty file")
+    return data
+
+
+def _page_documents(pieces: Iterator[str], name: str, base: str, url: str) -> Iterator[Document]:
+    """A web page: its article and metadata through trafilatura, else (a fragment, a page too
+    large for it) all its text, streamed."""
+    buffered, size = [], 0
+    for piece in pieces:
+        buffered.append(piece)
+        size += len(piece)
+        if size > MAX_PAGE_CHARS:
+            log.warning("%s: page larger than %s characters: reading all its text, menus included",
+                        name, f"{MAX_PAGE_CHARS:,}")
+            chunks = _split(HtmlText().extract(chain(buffered, pieces)), articles=False)
+            yield from _documents(chunks, base, name, lambda _: "", url=web_url(url))
+            return
+    html = "".join(buffered)
+    page = extract_page(html, url, name)
+    if page is None:
+        page = page_metadata(html, url, name)
+        text = "".join(HtmlText().extract([html]))
+    else:
+        text = page.text
+    yield from _documents(_split([text], articles=False), base, name, lambda _: page.title, url=page.url,
+                          date=page.date, site_name=page.site_name, author=page.author)
+
+
+def _report_documents(report, base: str, name: str, url: str, *, pages: bool) -> Iterator[Document]:
+    """A PDF: one document per page with text (`base#p3`, "Title, p. 3"); a Word file: one."""
+    meta = dict(url=web_url(url), date=report.date, author=report.author)
+    if not pages:
+        yield from _documents(_split(report.pages, articles=False), base, name,
+                              lambda text: report.title or guess_title(text), **meta)
+        return
+    label = report.title or Path(urlsplit(name).path).name or name
+    for number, text in enumerate(report.pages, start=1):
+        if not text.strip():
+            continue
+        chunks = [chunk for chunk, _ in _split([text], articles=False)]
+        for k, chunk in enumerate(chunks, start=1):
+            doc_id = f"{base}#p{number}" + (f".{k}" if len(chunks) > 1 else "")
+            yield Document(id=doc_id, text=chunk, title=f"{label}, p. {number}", source=name, **meta)
+
+
+def _feed_documents(data: bytes, name: str, base: str, opts: _Options) -> Iterator[Document]:
+    """One document per feed entry (`base#1`, ...); with `follow`, the entry's page instead."""
+    for k, entry in enumerate(feed_entries(data, name), start=1):
+        doc_id = f"{base}#{k}"
+        if opts.follow and entry.link:
+            for doc in _guarded(read_url(entry.link, doc_id, opts), doc_id, entry.link, opts):
+                yield replace(doc, title=doc.title or entry.title, date=doc.date or entry.date,
+                              url=doc.url or entry.link)
+            continue
+        if not entry.text.strip():
+            log.warning("%s: entry %d has no title or text: skipped", name, k)
+            continue
+        yield Document(id=doc_id, text=entry.text, title=entry.title, url=entry.link, source=name,
+                       date=entry.date)
 
 
 def _documents(
@@ -167,11 +390,12 @@ def _documents(
     base: str,
     name: str,
     title_of: Callable[[str], str],
-    url_of: Callable[[], str] = lambda: "",
+    **meta: str,
 ) -> Iterator[Document]:
     """One Document per chunk: id `base` when there is one, else `base#1`, `base#2`, ...
 
-    A chunk that continues an article (one cut for length) keeps the article's title.
+    A chunk that continues an article (one cut for length) keeps the article's title; `meta`
+    (url, date, site_name, author) goes to every one.
     """
     chunks = ((text, fresh) for text, fresh in chunks if text.strip())
     first = next(chunks, None)
@@ -179,13 +403,13 @@ def _documents(
         raise InputError(f"{name}: empty input (no text)")
     second = next(chunks, None)
     if second is None:
-        yield Document(id=base, text=first[0], title=title_of(first[0]), url=url_of(), source=name)
+        yield Document(id=base, text=first[0], title=title_of(first[0]), source=name, **meta)
         return
     title = ""
     for k, (text, fresh) in enumerate(chain([first, second], chunks), start=1):
         if fresh:
             title = title_of(text)
-        yield Document(id=f"{base}#{k}", text=text, title=title, url=url_of(), source=name)
+        yield Document(id=f"{base}#{k}", text=text, title=title, source=name, **meta)
 
 
 # -- bytes -> text -----------------------------------------------------------------------------
@@ -197,8 +421,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     return decoder.feed(data, final=True).replace("\x00", ""), decoder.encoding
 
 
-def _decoded(stream: BinaryIO, name: str) -> Iterator[str]:
-    decoder = Decoder(name)
+def _decoded(stream: BinaryIO, name: str, charset: str = "") -> Iterator[str]:
+    decoder = Decoder(name, declared=charset)
     while True:
         try:
             block = stream.read(BLOCK)
@@ -225,8 +449,9 @@ class Decoder:
     U+FFFD. Empty and binary input raise `InputError`.
     """
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, declared: str = ""):
         self.name = name
+        self.declared = declared if declared and _ascii_compatible(declared) else ""
         self.encoding = ""
         self._decoder: codecs.IncrementalDecoder | None = None
         self._probing = False  # still checking that the bytes are UTF-8
@@ -254,6 +479,8 @@ class Decoder:
         for bom, encoding in _BOMS:
             if data.startswith(bom):
                 return self._use(encoding)
+        if self.declared:  # a fetched page's Content-Type charset
+            return self._use(self.declared)
         sample = data[:8192]
         utf16 = _utf16_without_bom(sample)
         if utf16:
@@ -504,21 +731,6 @@ def parse_jsonl_line(raw: bytes | str, path: object, line_no: int) -> Document:
         id=_clean(str(doc_id)), text=_clean(text), title=_clean(title), url=_clean(url), source=str(path),
         mentions=mentions, date=date,
     )
-
-
-def iso_date(value: object, where: str) -> str:
-    """A JSONL "date" as ISO 8601 ("" when absent): a typo'd date is an error, not a silent gap
-    on the map's time control."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str):
-        raise InputError(f"{where}: \"date\" must be an ISO 8601 string")
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"{where}: \"date\" is not an ISO 8601 date: {value[:40]!r}") from None
-    has_time = "T" in value or " " in value.strip()
-    return parsed.isoformat() if has_time else parsed.date().isoformat()
 
 
 def _clean(text: str) -> str:

@@ -238,11 +238,13 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 </body></html>"""
 
 
-def test_html_is_read_as_the_text_a_reader_sees(tmp_path):
+def test_a_page_without_an_article_is_read_as_the_text_a_reader_sees(tmp_path):
+    # Too little text for trafilatura to call it an article: all of it, markup stripped, with
+    # the metadata trafilatura finds (the <h1> over the <title>, og:url over the canonical link).
     path = tmp_path / "page.html"
     path.write_text(PAGE, encoding="utf-8")
     (doc,) = read_inputs([path])
-    assert doc.title == "Talks in Geneva & Vienna" and doc.url == "https://news.example/geneva"
+    assert doc.title == "Talks resume" and doc.url == "https://other.example/"
     assert doc.text == (
         "Talks resume\n\nDelegates met in Geneva\u00a0on Monday.\nThen Vienna.\n\n"
         "Item Oslo\nItem Bern\nCaf\u00e9 \u2013 <done>"

@@ -1,0 +1,77 @@
+"""RSS and Atom feeds -> one entry per article, through feedparser.
+
+An entry gives its title, link, date and a summary (often the first paragraph, as HTML);
+with `--follow` the reader fetches each link for the full article instead.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from geo.errors import InputError
+from geo.inputs.dates import from_struct_time, any_date
+from geo.inputs.markup import HtmlText, web_url
+
+MAX_FEED_BYTES = 50 << 20
+_FEED_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]",
+                         re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    title: str
+    link: str
+    date: str
+    text: str  # the title, then the entry's summary or content as plain text
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """Whether the first bytes of a file are an RSS, RDF or Atom document."""
+    return bool(_FEED_START.match(head[:4096]))
+
+
+def feed_entries(data: bytes, name: str) -> Iterator[Entry]:
+    """The entries of a feed, in feed order; InputError when it is no feed or has no entries."""
+    if len(data) > MAX_FEED_BYTES:
+        raise InputError(f"{name}: feed larger than {MAX_FEED_BYTES >> 20} MiB")
+    import feedparser
+
+    # A stream, never a string: given a string, feedparser may take it for a URL and fetch it.
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=False)
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        detail = f": {str(problem).splitlines()[0]}" if problem and str(problem) else ""
+        what = "feed has no entries" if parsed.get("version") else "not an RSS or Atom feed"
+        raise InputError(f"{name}: {what}{detail}")
+    for entry in parsed.entries:
+        title = " ".join(_text(entry.get("title", "")).split())
+        body = _entry_body(entry)
+        text = "\n\n".join(part for part in (title, body) if part)
+        yield Entry(title=title, link=web_url(entry.get("link", "")), date=_entry_date(entry), text=text)
+
+
+def _entry_body(entry) -> str:
+    contents = entry.get("content") or []
+    best = max((c.get("value", "") for c in contents), key=len, default="")
+    summary = entry.get("summary", "")
+    return _text(best if len(best) > len(summary) else summary)
+
+
+def _entry_date(entry) -> str:
+    for key in ("published", "updated", "created"):
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return from_struct_time(parsed)
+        if entry.get(key):
+            found = any_date(entry[key])
+            if found:
+                return found
+    return ""
+
+
+def _text(html: str) -> str:
+    if "<" not in html and "&" not in html:
+        return html.strip()
+    return "".join(HtmlText().extract([html])).strip()
