@@ -174,7 +174,7 @@ def save_static_map(
     points = [label_point(s.place) if g else s.place.point for s, g in zip(summaries, geometries)]
     spots = [Spot(p[0], p[1], s.mentions, area_bounds(g) if g else None)
              for s, g, p in zip(summaries, geometries, points) if area_kind(s.place) != "label"]
-    west, east, south, north = extent = _static_extent(story_bounds(spots))
+    west, east, south, north = _static_extent(story_bounds(spots))
 
     fig = Figure(figsize=(10, 6.5), dpi=dpi)  # not pyplot: no global figure state
     FigureCanvasAgg(fig)
