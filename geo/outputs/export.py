@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
-from geo.types import ParseResult, Place, Resolution
+from geo.types import Document, ParseResult, Place, Resolution
 
 CSV_COLUMNS = (
-    "document_id", "title", "url", "date", "start", "end", "text", "lat", "lon", "name", "display_name",
+    "document_id", "title", "url", "date", "site_name", "author", "start", "end", "text", "lat", "lon", "name", "display_name",
     "country_code", "feature_code", "gazetteer_id", "score", "demonym", "excerpt",
 )
 
@@ -51,6 +51,12 @@ def display_name(name: str, written: Iterable[str]) -> str:
     if quiet:
         return quiet[0]
     return best.most_common(1)[0][0].title()
+
+
+def document_fields(doc: Document) -> dict[str, str]:
+    """Where and when a document appeared: the fields every export carries with its places."""
+    return {"title": doc.title, "url": doc.url, "date": doc.date, "site_name": doc.site_name,
+            "author": doc.author}
 
 
 def mention_record(r: Resolution, shown: str | None = None) -> dict[str, Any]:
@@ -92,9 +98,7 @@ def document_record(result: ParseResult) -> dict[str, Any]:
     shown = _shown_names(result)
     record: dict[str, Any] = {
         "id": result.document.id,
-        "title": result.document.title,
-        "url": result.document.url,
-        "date": result.document.date,
+        **document_fields(result.document),
         "mentions": [mention_record(r, shown.get(r.place.id) if r.place else None)
                      for r in result.resolutions],
     }
@@ -121,7 +125,7 @@ def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
         shown = _shown_names(result)
         for r in result.resolutions:
             row = mention_record(r, shown.get(r.place.id) if r.place else None)
-            row.update(document_id=doc.id, title=doc.title, url=doc.url, date=doc.date)
+            row.update(document_id=doc.id, **document_fields(doc))
             writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
     return n
 
@@ -139,7 +143,7 @@ def geojson(results: Iterable[ParseResult]) -> dict[str, Any]:
             if not r.mention.demonym:
                 written.setdefault(r.place.id, []).append(r.mention.text)
             mentions.append({
-                "document_id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date,
+                "document_id": doc.id, **document_fields(doc),
                 "text": r.mention.text, "start": r.mention.start, "end": r.mention.end,
                 "demonym": r.mention.demonym, "excerpt": r.excerpt.text if r.excerpt else "",
             })

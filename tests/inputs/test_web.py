@@ -76,12 +76,13 @@ def test_geo_reports_only_the_articles_places(geoparser, name):
         assert doc.text[r.mention.start:r.mention.end] == r.mention.text
 
 
-def test_extract_writes_the_pages_date_url_and_title(tmp_path, capsys, geoparser, monkeypatch):
+def test_extract_writes_the_pages_date_url_title_site_and_author(tmp_path, capsys, geoparser, monkeypatch):
     monkeypatch.setattr(geo.cli, "parser_for", lambda args: geoparser)
     assert main(["extract", str(PAGES / "news.html"), str(PAGES / "undated.html"), "--workers", "1"]) == 0
     news, undated = map(json.loads, capsys.readouterr().out.splitlines())
     assert (news["date"], news["url"], news["title"]) == (
         "2024-10-30", "https://ledger.example/world/floods-valencia", "Floods cut roads around Valencia")
+    assert (news["site_name"], news["author"]) == ("The Daily Ledger", "Maria Lopez")
     assert undated["date"] == ""
     assert {m["text"] for m in news["mentions"]}.isdisjoint(BOILERPLATE["news"])
 
