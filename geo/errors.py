@@ -39,3 +39,8 @@ def located(path: object, line: int | None = None, column: str | int | None = No
     if column is not None:
         where += f": column {column}"
     return where
+
+
+def first_line(exc: BaseException) -> str:
+    """A library's exception as one line of ours: its message's first line, or its type."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from geo.errors import InputError
+from geo.errors import InputError, first_line
 from geo.inputs.dates import any_date, from_pdf
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def read_pdf(stream: BinaryIO, name: str) -> Report:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, NotImplementedError) as exc:  # a damaged or unusual file
-        raise InputError(f"{name}: not a readable PDF: {_first_line(exc)}") from None
+        raise InputError(f"{name}: not a readable PDF: {first_line(exc)}") from None
     if not report.pages:
         raise InputError(f"{name}: the PDF has no pages")
     if not any(page.strip() for page in report.pages):
@@ -79,7 +79,7 @@ def read_docx(stream: BinaryIO, name: str) -> Report:
         report = Report(title=_one_line(props.title), date=any_date(props.created),
                         author=_one_line(props.author))
     except (PackageNotFoundError, OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{name}: not a readable Word .docx file: {_first_line(exc)}") from None
+        raise InputError(f"{name}: not a readable Word .docx file: {first_line(exc)}") from None
     if not report.title:
         report.title = next((text for text, heading in blocks if heading), "")
     report.pages = ["\n\n".join(text for text, _ in blocks)]
@@ -117,7 +117,3 @@ def _reflow(text: str) -> str:
 
 def _one_line(value: object) -> str:
     return " ".join(str(value).split()) if value else ""
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

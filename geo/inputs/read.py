@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from geo.errors import InputError, located
+from geo.errors import InputError, first_line, located
 from geo.inputs.dates import iso_date
 from geo.inputs.documents import read_docx, read_pdf
 from geo.inputs.feeds import MAX_FEED_BYTES, feed_entries, looks_like_feed
@@ -710,7 +710,7 @@ def parse_jsonl_line(raw: bytes | str, path: object, line_no: int) -> Document:
     try:
         obj = json.loads(raw.removeprefix("\ufeff"))
     except (ValueError, RecursionError) as exc:  # ValueError: bad JSON, or a 5000-digit number
-        raise InputError(f"{where}: not valid JSON: {_first_line(exc)}") from None
+        raise InputError(f"{where}: not valid JSON: {first_line(exc)}") from None
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object")
     text = obj.get("text")
@@ -775,7 +775,3 @@ def _given_mentions(value: object, text: str, where: str) -> tuple[tuple[int, in
             raise InputError(f"{where}: mention {i} span {start}-{end} lies outside the text")
         spans.append((start, end))
     return tuple(spans)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
