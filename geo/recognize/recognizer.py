@@ -102,10 +102,12 @@ _DISEASE = re.compile(r"\s+(?:virus|viruses|fever|disease|flu|influenza|encephal
 _PARENT_SLOT = re.compile(r"(?:\b[A-Z][\w.'\u2019-]*, |\b[DRI]-)$")
 # What may follow a place in a list of places: ", ", "and", "or", "in", an end of sentence.
 _LIST_GOES_ON = re.compile(r"\s*(?:[,;.)]|and\b|or\b|in\b|$)")
-# "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...": a dateline.
+# "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...", and the wires'
+# "KHARTOUM, June 3 - ...", "KYIV, March 12, 2024 (Reuters) - ...": a dateline.
 _DATELINE = re.compile(
     r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.]+(?: [A-Z][A-Z'\.]+){0,3})"
-    r"(?:,? [A-Z][A-Za-z\.]+(?: [A-Z][A-Za-z\.]+)?)?\s*(?:\([A-Za-z ]+\)\s*)?(?:[—–-]{1,2}|:)\s"
+    r"(?:,? [A-Z][A-Za-z\.]+(?: [A-Z][A-Za-z\.]+)?)?(?: \d{1,2}(?:, \d{4})?)?"
+    r"\s*(?:\([A-Za-z ]+\)\s*)?(?:[—–-]{1,2}|:)\s"
 )
 _TRAILING = re.compile(r"(?:['\u2019]s?|\s+)$")
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")

@@ -27,6 +27,8 @@ def test_demonyms_are_marked_and_can_be_left_out(geoparser):
     "text, name",
     [
         ("AMHERST - Irvin Rhodes was the big winner in the School Committee race.", "AMHERST"),
+        ("KHARTOUM, June 3 - Paramilitaries shelled the market overnight, residents said.", "KHARTOUM"),
+        ("Calm returned.\nKYIV, March 12, 2024 (Reuters) - Drones struck overnight.", "KYIV"),
         ("Officers of the Mansfield Police Department arrived.", "Mansfield"),
         ("Dead birds were found near the town of Esperance last week.", "Esperance"),
         ("A storm hit Paris, Tex. on Monday.", "Tex"),
