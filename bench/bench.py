@@ -18,6 +18,7 @@ What it measures:
               Geoparser.parse_many, and `geo extract` on JSONL with "mentions" (memory)
   cold        `python -c "import geo"`, and process start -> first JSONL line of
               `geo extract` on one small document
+  lookup      `geo resolve`'s ranking for unknown and misspelt names, in milliseconds
   model       spaCy alone: nlp.pipe documents/s by batch size and by pipeline components
               (the current pipes vs NER alone), and whether NER output changes
   profile     cProfile of the in-process pipeline on LGL (e2e) and on resolution only
@@ -201,6 +202,27 @@ def bench_resolution(gold, sizes, tmp: Path) -> dict:
     return {"in_process": rows, "cli": cli}
 
 
+UNKNOWN_NAMES = ("Xzqvbnmlk", "Plorbington", "Zzyzxvillea", "Kramatorskk", "Tel Abiad", "Maarat al-Numaan")
+
+
+def bench_lookup() -> dict:
+    """`geo resolve` on names the gazetteer lacks or misspells: every lookup path (exact,
+    transliteration key, near misses) runs, first call (cold caches) and repeated."""
+    from geo.pipeline import Geoparser
+
+    parser = Geoparser()
+    parser.rank("Damascus", "Shelling was reported in Syria.")  # open the index, load the model
+    first, again = {}, {}
+    for name in UNKNOWN_NAMES:
+        t = time.perf_counter()
+        parser.rank(name, "Shelling was reported near the town, officials said.")
+        first[name] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        parser.rank(name, "Shelling was reported near the town, officials said.")
+        again[name] = (time.perf_counter() - t) * 1000
+    return {"first_ms": first, "again_ms": again}
+
+
 def bench_cold(tmp: Path, repeats: int = 5) -> dict:
     small = tmp / "small.txt"
     small.write_text(SMALL_DOC, encoding="utf-8")
@@ -326,6 +348,12 @@ def report(results: dict) -> str:
                 f"| `geo extract small.txt`: start -> first JSONL line | {min(c['first_result_file']):.2f} s | {med(c['first_result_file']):.2f} s |",
                 f"| `echo ... \\| geo extract -`: start -> first line | {min(c['first_result_stdin']):.2f} s | {med(c['first_result_stdin']):.2f} s |",
                 ""]
+    if "lookup" in results:
+        lk = results["lookup"]
+        out += ["### Unknown and misspelt names (`Geoparser.rank`, in process, with a one-sentence context)", "",
+                "| name | first call | again |", "|---|---|---|"]
+        out += [f"| {n} | {lk['first_ms'][n]:.1f} ms | {lk['again_ms'][n]:.1f} ms |" for n in lk["first_ms"]]
+        out.append("")
     if "e2e" in results:
         out += ["### End to end: `geo extract STREAM.jsonl --workers W` (LGL documents, repeated and shuffled)", "",
                 "| documents | workers | wall | docs/s | chars/s | peak RSS (tree) |", "|---|---|---|---|---|---|"]
@@ -371,13 +399,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="sizes 100 and 1,000 only")
     ap.add_argument("--sizes", help="comma-separated stream sizes (default 100,1000,10000)")
-    ap.add_argument("--only", help="comma-separated: cold,e2e,resolution,model,profile")
+    ap.add_argument("--only", help="comma-separated: cold,lookup,e2e,resolution,model,profile")
     ap.add_argument("--workers", type=int, default=default_workers(), help="the 'all cores' run")
     ap.add_argument("--single-10k", action="store_true", help="also run --workers 1 beyond 1,000 docs")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ARGS = ap.parse_args()
     sizes = [int(s) for s in ARGS.sizes.split(",")] if ARGS.sizes else ([100, 1000] if ARGS.quick else [100, 1000, 10000])
-    only = set(ARGS.only.split(",")) if ARGS.only else {"cold", "e2e", "resolution", "model", "profile"}
+    only = set(ARGS.only.split(",")) if ARGS.only else {"cold", "lookup", "e2e", "resolution", "model", "profile"}
     results: dict = {"machine": machine(), "command": " ".join([Path(PY).name, *sys.argv]),
                      "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     from geo.gazetteer.index import Gazetteer
@@ -388,6 +416,8 @@ def main() -> int:
         tmp = Path(tmp)
         if "cold" in only:
             results["cold"] = bench_cold(tmp)
+        if "lookup" in only:
+            results["lookup"] = bench_lookup()
         if "e2e" in only:
             workers = sorted({1, ARGS.workers})
             results["e2e"] = bench_e2e(lgl, sizes, workers, tmp)

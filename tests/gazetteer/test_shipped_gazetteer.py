@@ -61,3 +61,15 @@ def test_every_country_has_a_reference_point(gazetteer):
     assert len(countries) > 190
     for code in ("SY", "RU", "US", "FR", "LB", "JO", "LY"):
         assert code in countries
+
+
+@pytest.mark.parametrize("name, country", [("Hsipaw", "MM"), ("Thandwe", "MM"), ("Beit Sahour", "PS")])
+def test_towns_cities500_lacks_come_from_countrystatecity(gazetteer, name, country):
+    places = [c.place for c in gazetteer.candidates(name)]
+    assert any(p.country_code == country and p.feature_class == "P" for p in places), places
+
+
+@pytest.mark.parametrize("name", ["Tokmak Raion", "Cercle de Bourem", "Helsingør Kommune"])
+def test_districts_in_city_lists_are_not_towns(gazetteer, name):
+    assert not [c for c in gazetteer.candidates(name) if c.place.source == "countrystatecity"
+                and c.place.feature_class == "P"]

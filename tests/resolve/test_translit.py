@@ -5,8 +5,6 @@ transliteration key gets a pair that must meet and the real gazetteer entry it m
 the loose matches must also stay out where the story does not point (measured false matches,
 not only hits).
 """
-import time
-
 import pytest
 
 from geo.gazetteer.normalize import translit_key
@@ -76,6 +74,13 @@ def test_loose_match_needs_the_story_to_point_there(geoparser):
     assert r.place is not None and r.place.name == "Khmelnytskyi"
 
 
+def test_the_nearer_spelling_ranks_first_among_loose_matches(geoparser):
+    """"Qamishli" folds like Al Qāmishlī (Syria) and like Kamyshla (Russia, a bigger place in
+    the index's eyes): the spelling closer to what was written ranks first."""
+    ranked = geoparser.rank("Qamishli")
+    assert ranked and ranked[0].place.name == "Al Qāmishlī", [c.place.name for c in ranked[:3]]
+
+
 def test_fuzzy_near_miss_only_among_the_story_places(geoparser):
     """"Gettysbury" is one letter from Gettysburg, Pennsylvania: found in a Pennsylvania story,
     never in a Kenyan one (where it would be a wild guess at a foreign town)."""
@@ -103,11 +108,3 @@ def test_fuzzy_never_for_short_names(geoparser):
 def test_kind_words_choose_the_kind(geoparser, text, name, codes):
     r = _resolve(geoparser, text, name)
     assert r.place is not None and r.place.feature_code in codes, r.candidates[:3]
-
-
-def test_unknown_misspelling_answers_in_milliseconds(geoparser):
-    geoparser.resolver.resolve("Qwertzuiop", [Mention(0, 10, "Qwertzuiop")])  # warm
-    began = time.perf_counter()
-    for name in ("Xzqvbnmlk", "Plorbington", "Zzyzxvillea"):
-        geoparser.resolver.resolve(name, [Mention(0, len(name), name)])
-    assert (time.perf_counter() - began) / 3 < 0.05
