@@ -82,7 +82,10 @@ EXTENSION_JOINERS = {"and", "do", "da", "de", "del", "dos", "of", "-", "au", "al
 MAX_EXTENSION = 5  # tokens a span may grow by to reach a longer gazetteer name ("Port-au-Prince")
 # Words after which a name is a place: movement and position ("traffic to Kosti").
 MOVEMENT_WORDS = {"neighbouring", "neighboring", "opposite", "outside", "inside", "reached", "besieged",
-                  "encircled", "entered", "shelled", "to", "into", "via", "toward", "towards", "spelled", "off"}
+                  "encircled", "entered", "shelled", "to", "into", "via", "toward", "towards", "spelled", "off",
+                  # what war news does to a place: "recaptured Kidal", "floods devastated Derna"
+                  "captured", "recaptured", "seized", "stormed", "overran", "bombed", "raided", "pounded",
+                  "surrounded", "liberated", "evacuated", "devastated"}
 DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
               "northern", "southern", "eastern", "western", "outskirts", "edge", "centre", "center"}
 AREA_NOUNS = {"residents", "people", "inhabitants", "governor", "mayor", "spelled", "area", "areas", "governorate", "oblast", "outskirts", "countryside", "suburbs", "parts"}
@@ -103,10 +106,11 @@ _PARENT_SLOT = re.compile(r"(?:\b[A-Z][\w.'\u2019-]*, |\b[DRI]-)$")
 # What may follow a place in a list of places: ", ", "and", "or", "in", an end of sentence.
 _LIST_GOES_ON = re.compile(r"\s*(?:[,;.)]|and\b|or\b|in\b|$)")
 # "HUME – ...", "NEW MIAMI — ...", "AMHERST - ...", "ROCKY HILL, Conn. - ...", and the wires'
-# "KHARTOUM, June 3 - ...", "KYIV, March 12, 2024 (Reuters) - ...": a dateline.
+# "KHARTOUM, June 3 - ...", "KYIV, March 12, 2024 (Reuters) - ...", "PORT-AU-PRINCE - ...",
+# "GOMA, Democratic Republic of Congo - ...": a dateline.
 _DATELINE = re.compile(
-    r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.]+(?: [A-Z][A-Z'\.]+){0,3})"
-    r"(?:,? [A-Z][A-Za-z\.]+(?: [A-Z][A-Za-z\.]+)?)?(?: \d{1,2}(?:, \d{4})?)?"
+    r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.-]+(?: [A-Z][A-Z'\.-]+){0,3})"
+    r"(?:,? [A-Z][A-Za-z\.]+(?: (?:of |the )?[A-Z][A-Za-z\.]+){0,3})?(?: \d{1,2}(?:, \d{4})?)?"
     r"\s*(?:\([A-Za-z ]+\)\s*)?(?:[—–-]{1,2}|:)\s"
 )
 _TRAILING = re.compile(r"(?:['\u2019]s?|\s+)$")
@@ -468,9 +472,11 @@ class Recognizer:
         the words say a place comes ("in Esperance", "villages of Maliuc and Caraorman")."""
         names: set[int] = set()  # tokens of people's names: no place unless after "in"
         other: set[int] = set()  # tokens of dates, works, laws, events: never a place
+        name_goes_on: set[int] = set()  # a person's name token that another follows
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 names.update(range(ent.start, ent.end))
+                name_goes_on.update(range(ent.start, ent.end - 1))
             elif ent.label_ in BLOCKING_LABELS:
                 other.update(range(ent.start, ent.end))
         tokens = list(doc)
@@ -483,6 +489,8 @@ class Recognizer:
                 or (i > 1 and tokens[i - 1].lower_ == "of" and tokens[i - 2].lower_ in PLACE_NOUNS)
             )
             match = self._longest_place(text, tokens, i, other if locative else other | names, locative)
+            if match and i + match[2] - 1 in name_goes_on:
+                match = None  # "the town of Adan Yabaal" is not Aden: the name goes on
             if match and listed and not match[3]:
                 # A list goes on only while it looks like one: "Maliuc and Caraorman, where"
                 # but not "Clay County, Ching grew up".
