@@ -227,7 +227,10 @@ class Resolver:
             if of_kind:
                 prior += KIND_BONUS
             prior += POP_WEIGHT * math.log10(p.population + 1)
-            if normalize(c.alias) == normalize(p.name):
+            seat = p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions
+            if normalize(c.alias) == normalize(p.name) or seat:
+                # A seat shares its region's name even where GeoNames spells the city its own
+                # way ("Basra" is the main name of the governorate, an alias of Basrah).
                 prior += MAIN_NAME_BONUS
             if c.demonym:
                 prior += DEMONYM_BONUS
@@ -241,7 +244,7 @@ class Resolver:
                 prior -= SMALL_TOWN_VS_AREA
             if p.feature_code == "ADM2" and not _COUNTY_WORD.search(c.alias):
                 prior -= BARE_COUNTY_PENALTY  # "Monroe" is a town more often than Monroe County
-            if (p.feature_code == "PPLA" and (p.country_code, p.admin1) in regions) or (
+            if seat or (
                 p.feature_code == "PPLC" and p.country_code in {cc for cc, _ in regions}
             ):
                 prior += CITY_OVER_REGION

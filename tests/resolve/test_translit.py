@@ -103,8 +103,17 @@ def test_fuzzy_never_for_short_names(geoparser):
         ("Shelling hit Kharkiv, and later the Kharkiv region.", "Kharkiv region", {"ADM1"}),
         ("Shelling hit Kharkiv overnight, Ukraine said.", "Kharkiv", {"PPLA", "PPLC"}),
         ("Floods hit Kassala and the Kassala state in Sudan.", "Kassala state", {"ADM1"}),
+        ("Displaced families reached the Dohuk governorate in Iraq.", "Dohuk governorate", {"ADM1"}),
     ],
 )
 def test_kind_words_choose_the_kind(geoparser, text, name, codes):
     r = _resolve(geoparser, text, name)
     assert r.place is not None and r.place.feature_code in codes, r.candidates[:3]
+
+
+@pytest.mark.parametrize("name, context", [("Dohuk", "Iraq"), ("Hama", "Syria"), ("Dohuk", "")])
+def test_a_bare_name_shared_by_a_governorate_and_its_seat_is_the_city(geoparser, name, context):
+    """GeoNames writes the cities Dihok and Ḩamāh, the governorates Dohuk and Hama: the
+    spelling must not hand the name to the governorate."""
+    best = geoparser.rank(name, context)[0].place
+    assert best.feature_code == "PPLA", best
