@@ -261,7 +261,8 @@ def cmd_map(args: argparse.Namespace) -> int:
                       self_contained=args.self_contained, **shown)
         paths = save_map(m, args.output, embed=args.embed)
     for path in paths:
-        print(f"wrote {path} ({len(places)} places from {len(results)} documents)", file=sys.stderr)
+        print(f"wrote {path} ({_count(len(places), 'place')} from {_count(len(results), 'document')})",
+              file=sys.stderr)
     return 0
 
 
@@ -396,6 +397,11 @@ def print_candidate(c) -> None:
         "feature_code": p.feature_code, "population": p.population, "gazetteer_id": p.id,
         "source": p.source,
     }, ensure_ascii=False))
+
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 if __name__ == "__main__":  # pragma: no cover
