@@ -44,3 +44,9 @@ def located(path: object, line: int | None = None, column: str | int | None = No
 def first_line(exc: BaseException) -> str:
     """A library's exception as one line of ours: its message's first line, or its type."""
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def described(exc: BaseException) -> str:
+    """An unexpected exception as one line: its type (the message alone may be just a key
+    or a number) and its message, whitespace collapsed."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
-from geo.errors import ModelError
+from geo.errors import ModelError, described
 from geo.gazetteer.index import Gazetteer
 from geo.recognize.recognizer import Recognizer
 from geo.resolve.resolver import Resolver
@@ -81,8 +81,7 @@ class Geoparser:
             raise
         except Exception as exc:
             where = f"{doc.source}: " if doc.source else ""
-            message = " ".join(f"{type(exc).__name__}: {exc}".split())
-            return ParseResult(doc, error=f"{where}document {doc.id}: {message}")
+            return ParseResult(doc, error=f"{where}document {doc.id}: {described(exc)}")
 
     def forget_sources(self) -> None:
         """Drop what was learnt about the sources' locales (see `geo.resolve.source_locale`)."""

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.errors import ModelError
+from geo.errors import ModelError, described
 from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
 from geo.recognize.kinds import KIND_AFTER, KIND_BEFORE
 from geo.types import Mention
@@ -159,9 +159,8 @@ def load_model() -> "Language":
         raise LookupError(f"no model package fits spaCy {spacy.__version__}"
                           + "".join(f"; {m}" for m in misfits))
     except Exception as exc:
-        problem = " ".join(f"{type(exc).__name__}: {exc}".split())
         raise ModelError(
-            f"the spaCy model could not be loaded: {problem}; reinstall with {_reinstall_hint()}"
+            f"the spaCy model could not be loaded: {described(exc)}; reinstall with {_reinstall_hint()}"
         ) from exc
 
 
@@ -335,7 +334,7 @@ class Recognizer:
                 words = words[1:]
             head = []
             for t in words:
-                if not (_capitalised(t.text) or t.text in ("-", "'") or t.lower_ in ("al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "de", "do", "da", "dos", "del")):
+                if not (_capitalised(t.text) or t.text in ("-", "'") or t.lower_ in ARTICLE_WORDS):
                     break
                 head.append(t)
             while head and not _capitalised(head[-1].text):
@@ -629,8 +628,7 @@ def _org_extents(doc: "Doc") -> list[tuple[int, int]]:
 def _inside_org(text: str, span: Span, orgs: list[tuple[int, int]]) -> bool:
     """Whether `span` is part of (not all of) an organisation's name: "Alliance of Sahel
     States", "Syrian Democratic Forces"."""
-    return any(s <= span.start and span.end <= e and (s, e) != (span.start, span.end)
-               and (e - s) > (span.end - span.start) for s, e in orgs)
+    return any(s <= span.start and span.end <= e and e - s > span.end - span.start for s, e in orgs)
 
 
 def _calm(text: str) -> str:

@@ -121,13 +121,11 @@ class Resolver:
         found = self.gazetteer.candidates(mention.text)
         if mention.demonym:
             found = [c for c in found if c.demonym] or found
+        skip = mention.demonym or (found and not _MAY_NAME_KIND.search(mention.text))
+        framed = None if skip else split_kind(mention.text)
+        if mention.demonym or (found and framed is None):
             return [(c, False, False) for c in found[: self.max_candidates]]
-        if found and not _MAY_NAME_KIND.search(mention.text):
-            return [(c, False, False) for c in found[: self.max_candidates]]
-        framed = split_kind(mention.text)
         name, kind = framed if framed else (mention.text, None)
-        if found and kind is None:
-            return [(c, False, False) for c in found[: self.max_candidates]]
         out: list[tuple[Candidate, bool, bool]] = []
         if kind is not None:
             # "Sahel region" may itself be a name (of the wide Sahel): the bare name's places
