@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "\"error\" field, and go on")
         gazetteer_option(p)
         geocoder_option(p)
+        recognizer_option(p)
         p.add_argument("--workers", type=int, metavar="N",
                        help="processes that parse in parallel (default: all cores; 1: this "
                             "process only); output keeps the input order")
@@ -144,6 +145,28 @@ def build_parser() -> argparse.ArgumentParser:
                         "Schools\"), and places inside them (\"Alliance of Sahel States\"): auto "
                         "follows each corpus (LGL, TR-News: yes; GeoVirus: the first no; conflict: both no)")
     gazetteer_option(p)
+    recognizer_option(p)
+
+    train = command("train", lambda a: train.print_help() or EXIT_ERROR,
+                    "Train geo's learned components on annotated documents.")
+    tsub = train.add_subparsers(dest="component", metavar="COMPONENT")
+    p = tsub.add_parser(
+        "recognizer", help="the model that decides which candidate spans are places",
+        description="Train the recognizer's place-or-not model on annotated documents (what `geo eval` "
+                    "reads: LGL, TR-News, GeoVirus XML, conflict-set JSONL), with name-substituted copies "
+                    "and generated negatives; report k-fold cross-validated and training-set figures; "
+                    "write the model. Deterministic for a given seed; CPU only.")
+    p.add_argument("data", nargs="*", type=Path, metavar="CORPUS",
+                   help="annotated files (default: the dev corpora in ../shared/corpora/)")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+                   help="model file to write (default: the one shipped in the package); use it with "
+                        "`geo map/extract --recognizer PATH`")
+    p.add_argument("--folds", type=int, default=5, metavar="K",
+                   help="cross-validation folds, by document within each corpus (default: 5; 1: none)")
+    p.add_argument("--copies", type=int, default=2, metavar="N",
+                   help="name-substituted copies of each document (default: 2)")
+    p.add_argument("--seed", type=int, default=13, help="seed of every random choice (default: 13)")
+    p.set_defaults(func=cmd_train_recognizer)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
     gsub = gaz.add_subparsers(dest="action", metavar="ACTION")
@@ -186,6 +209,12 @@ def gazetteer_option(p: argparse.ArgumentParser) -> None:
                         "gazetteer (also $GEO_GAZETTEER_INDEX)")
 
 
+def recognizer_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--recognizer", type=Path, metavar="PATH",
+                   help="a recognizer model trained with `geo train recognizer --output PATH` "
+                        "(default: the one shipped with geo)")
+
+
 def geocoder_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--geocoder", metavar="SERVICE",
                    help="ask this online geocoder (nominatim, or any geopy service) about names "
@@ -217,7 +246,12 @@ def parser_for(args: argparse.Namespace):
         geocoder = Geocoder(args.geocoder, parse_options(args.geocoder_option),
                             min_delay_seconds=args.geocoder_delay)
         resolver = Resolver(Fallback(gazetteer, geocoder))
-    return Geoparser(gazetteer, resolver=resolver)
+    recognizer = None
+    if getattr(args, "recognizer", None):
+        from geo.recognize.recognizer import Recognizer
+
+        recognizer = Recognizer(gazetteer, model=args.recognizer)
+    return Geoparser(gazetteer, resolver=resolver, recognizer=recognizer)
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
@@ -331,6 +365,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.errors:
         count = write_errors(args.errors, errors)
         print(f"wrote {count} error records to {args.errors}", file=sys.stderr)
+    return 0
+
+
+def cmd_train_recognizer(args: argparse.Namespace) -> int:
+    from geo.recognize.model import DEFAULT_PATH
+    from geo.training.examples import default_data
+    from geo.training.recognizer import train
+
+    if args.folds < 1 or args.copies < 0:
+        raise GeoError("--folds must be at least 1 and --copies at least 0")
+    data = args.data or default_data()
+    missing = [str(p) for p in data if not p.is_file()]
+    if missing:
+        raise GeoError(f"no such training file: {missing[0]}" + ("" if args.data else
+                       " (the dev corpora are looked for in ../shared/corpora/; name your files)"))
+    train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
+          gazetteer=load_gazetteer(args) if hasattr(args, "gazetteer") else None,
+          progress=lambda line: print(line, file=sys.stderr))
     return 0
 
 

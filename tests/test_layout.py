@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "geo"
-STAGES = ["inputs", "gazetteer", "recognize", "resolve", "outputs", "maps", "evaluation"]
+STAGES = ["inputs", "gazetteer", "recognize", "resolve", "outputs", "maps", "evaluation", "training"]
 SHARED = {"geo", "geo.types", "geo.errors", "geo.distance"}  # what any stage may import
 
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from geo.errors import InputError
 from geo.gazetteer.normalize import normalize
 from geo.inputs.read import MAX_DOC_CHARS, UnreadableDocument, decode, read_inputs
-from geo.recognize.recognizer import Recognizer, Span, merge, trim
+from geo.recognize.candidates import SpanCandidate
+from geo.recognize.recognizer import Recognizer, select
 from geo.resolve.excerpts import excerpt
 from geo.resolve.resolver import Resolver
 from geo.types import Document, Mention
@@ -103,39 +104,24 @@ def test_stdin_text_round_trips_apart_from_layout(text):
 # -- the recogniser's helpers ---------------------------------------------------------------------
 
 
-@FAST
-@given(case=text_and_spans(max_spans=1))
-def test_trim_stays_inside_the_span(case):
-    text, spans = case
-    assume(spans)
-    start, end = spans[0]
-    out = trim(text, start, end)
-    if out is not None:
-        s, e = out
-        assert start <= s < e <= end
-        if re.match(r"(?:the|The|THE)\s+\S", text[start:end]):
-            assert s > start
-
-
-SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=8).map(
-    lambda xs: [Span(s, s + n, "GAZ") for s, n in xs])
+SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.floats(0, 1), st.booleans()), max_size=8)
 
 
 @FAST
-@given(model=SPANS, gazetteer=SPANS)
-def test_merge_keeps_the_model_and_only_non_overlapping_gazetteer_spans(model, gazetteer):
-    """Model spans win; among overlapping spans of one source the longest wins (a model span
-    grown to a longer name covers the model's own shorter one); no two kept spans overlap."""
-    out = merge(model, gazetteer)
-    assert out == sorted(out, key=lambda s: (s.start, s.end))
-    for m in model:  # kept, or covered by a kept model span at least as long
-        assert m in out or any(o in model and o.start < m.end and m.start < o.end
-                               and o.end - o.start >= m.end - m.start for o in out)
-    for o in out:
-        assert o in model or o in gazetteer
-        assert not any(o.start < p.end and p.start < o.end for p in out if p is not o)
-        if o not in model:
-            assert not any(o.start < m.end and m.start < o.end for m in model)
+@given(spans=SPANS)
+def test_select_keeps_likely_spans_that_overlap_nothing_likelier(spans):
+    """No two chosen spans overlap; each is likely enough; every likely span left out
+    overlaps a chosen one that is at least as likely or frames it with a kind word."""
+    cands = [SpanCandidate(s, s + n, 0, 0, {"kind_after"} if framed else {"entity"}) for s, n, _, framed in spans]
+    scores = [p for _, _, p, _ in spans]
+    out = select(cands, scores, 0.5)
+    assert out == sorted(out, key=lambda c: (c.start, c.end))
+    assert all(a.end <= b.start for a, b in zip(out, out[1:]))
+    for c, p in zip(cands, scores):
+        if p < 0.5:
+            assert not any(o is c for o in out)
+        elif not any(o is c for o in out):
+            assert any(o.start < c.end and c.start < o.end for o in out)
 
 
 @pytest.fixture(scope="module")

@@ -195,6 +195,18 @@ class Gazetteer:
         row = self._db.execute("SELECT rowid FROM places WHERE id = ?", (place_id,)).fetchone()
         return self.place(row[0]) if row else None
 
+    def places(self, feature_classes: str, min_population: int = 0) -> list[Place]:
+        """Every place of these feature classes and at least this population (training
+        draws substitute names from them, `geo.training.augment`)."""
+        marks = ",".join("?" * len(feature_classes))
+        rows = self._db.execute(
+            "SELECT id, name, lat, lon, feature_class, feature_code, country_code, admin1, admin2,"
+            f" population, source FROM places WHERE feature_class IN ({marks}) AND population >= ?"
+            " ORDER BY id",
+            (*feature_classes, min_population),
+        ).fetchall()
+        return [Place(*row) for row in rows]
+
     def countries(self) -> dict[str, Place]:
         """Country reference entries by ISO code (the resolver's notion of "inside Syria")."""
         marks = ",".join("?" * len(COUNTRY_CODES))

@@ -5,7 +5,7 @@ import pytest
 
 from geo.cli import main
 from geo.errors import ModelError
-from geo.recognize import recognizer as recognize
+from geo.recognize import spacy_model as recognize
 
 
 @pytest.mark.parametrize("on_error", ["fail", "skip"])

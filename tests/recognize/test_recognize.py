@@ -2,7 +2,8 @@
 to spaCy's entities, and what the filters keep out."""
 import pytest
 
-from geo.recognize.recognizer import Span, merge, trim
+from geo.recognize.candidates import SpanCandidate
+from geo.recognize.recognizer import select
 
 
 def found(geoparser, text):
@@ -62,12 +63,15 @@ def test_offsets_point_into_the_text_even_after_symbol_runs(geoparser):
     assert {"Bavaria", "Vienna"} <= set(found(geoparser, text))
 
 
-def test_trim_and_merge():
-    text = "the Hague's court"
-    assert trim(text, 0, 11) == (4, 9)
-    model = [Span(0, 5, "GPE")]
-    gazetteer = [Span(3, 9, "GAZ"), Span(10, 14, "GAZ"), Span(10, 12, "GAZ")]
-    assert merge(model, gazetteer) == [Span(0, 5, "GPE"), Span(10, 14, "GAZ")]
+def test_select_takes_the_likeliest_of_overlapping_spans():
+    spans = [SpanCandidate(0, 7, 0, 0), SpanCandidate(0, 12, 0, 1), SpanCandidate(20, 25, 3, 3),
+             SpanCandidate(30, 34, 5, 5)]
+    chosen = select(spans, [0.9, 0.6, 0.7, 0.2], 0.5)
+    assert [(s.start, s.end) for s in chosen] == [(0, 7), (20, 25)]
+    # a name framed by its kind word is taken whole ("Luhansk region" over "Luhansk")
+    framed = [SpanCandidate(0, 7, 0, 0, {"entity"}), SpanCandidate(0, 14, 0, 1, {"kind_after"})]
+    assert [(s.start, s.end) for s in select(framed, [0.95, 0.6], 0.5)] == [(0, 14)]
+    assert [(s.start, s.end) for s in select(framed, [0.95, 0.4], 0.5)] == [(0, 7)]
 
 
 # ---------------------------------------------------------------- conflict news (issue 12)
@@ -111,12 +115,3 @@ def test_kind_word_joins_the_span(conflict_convention):
 def test_places_inside_organisation_names_follow_the_convention(geoparser, conflict_convention):
     text = "Fighters of the Tigray Defence Forces withdrew from Alamata in Ethiopia."
     assert "Tigray" not in found(conflict_convention, text)
-
-
-def test_merge_one_policy_longest_wins_within_a_source():
-    """A model span grown to a longer name covers the model's own shorter span after it;
-    gazetteer spans still yield to any model span."""
-    model = [Span(0, 22, "GPE"), Span(11, 22, "GPE"), Span(30, 35, "GPE")]
-    gazetteer = [Span(11, 26, "GAZ"), Span(40, 45, "GAZ")]
-    got = [(s.start, s.end, s.label) for s in merge(model, gazetteer)]
-    assert got == [(0, 22, "GPE"), (30, 35, "GPE"), (40, 45, "GAZ")]

@@ -1,0 +1,147 @@
+"""Candidate spans: every stretch of a text that could be a place name, from every source.
+
+Recall first: the trained model (`geo.recognize.model`) decides which candidates are places
+and which of overlapping candidates is the mention, so this module proposes generously and
+never judges by context. Sources:
+
+* the spaCy model's entities, whatever their label ("Hmeimim" comes as NORP, "Kosti" as
+  PERSON, "Saraqeb overnight" as TIME);
+* every capitalised run of words that the gazetteer knows as a name, exactly or through the
+  transliteration key (`geo.gazetteer.normalize.translit_key`), with the articles and
+  hyphens of Arabic names inside ("Maarat al-Numan", "Port-au-Prince");
+* the same spans framed by a kind word ("Luhansk region", "Lake Chad", "Strait of Hormuz");
+* datelines ("KHARTOUM, June 3 -").
+
+Rules that stay rules: a place name is written with a capital (English), and no mention
+crosses a line break (a title and its body, or two paragraphs, are separate phrases).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geo.gazetteer.index import Gazetteer
+from geo.recognize.kinds import KIND_AFTER, KIND_BEFORE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+# Entity labels that never name a place.
+NUMERIC_LABELS = {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
+MAX_TOKENS = 7  # tokens of the longest gazetteer name tried ("Rio Grande do Sul", "Port - au - Prince")
+# Lower-case words that may stand inside a name between capitalised ones.
+JOINERS = {"-", "al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "ad", "de", "do", "da", "dos",
+           "del", "of", "and", "au", "upon", "on", "la", "le", "'", "\u2019", "du", "des", "bin", "ibn"}
+ARTICLES = {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az"}
+TRANSLIT_MIN_CHARS = 5  # shorter names fold onto too many others to be worth a loose look-up
+# "HUME – ...", "KHARTOUM, June 3 - ...", "KYIV, March 12, 2024 (Reuters) - ...",
+# "GOMA, Democratic Republic of Congo - ...": a dateline opens a news item with its place.
+_DATELINE = re.compile(
+    r"(?:^|\n|\.\s)(?P<place>[A-Z][A-Z'\.-]+(?: [A-Z][A-Z'\.-]+){0,3})"
+    r"(?:,? [A-Z][A-Za-z\.]+(?: (?:of |the )?[A-Z][A-Za-z\.]+){0,3})?(?: \d{1,2}(?:, \d{4})?)?"
+    r"\s*(?:\([A-Za-z ]+\)\s*)?(?:[—–-]{1,2}|:)\s"
+)
+
+# Where a candidate came from (a candidate may come from several).
+ENTITY, GAZETTEER, TRANSLIT, KIND_AFTER_SRC, KIND_BEFORE_SRC, DATELINE = (
+    "entity", "gazetteer", "translit", "kind_after", "kind_before", "dateline")
+
+
+@dataclass(slots=True)
+class SpanCandidate:
+    start: int  # character offsets into the text
+    end: int
+    first: int  # token indices, inclusive
+    last: int
+    sources: set[str] = field(default_factory=set)
+
+
+def candidates(doc: "Doc", text: str, gazetteer: Gazetteer) -> list[SpanCandidate]:
+    """Every candidate span of `text` (which `doc` tokenised), each once, in text order."""
+    found: dict[tuple[int, int], SpanCandidate] = {}
+
+    def add(first: int, last: int, source: str) -> None:
+        start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+        if "\n" in text[start:end]:
+            return
+        c = found.get((start, end))
+        if c is None:
+            c = found[(start, end)] = SpanCandidate(start, end, first, last)
+        c.sources.add(source)
+
+    for first, last in _entity_spans(doc):
+        add(first, last, ENTITY)
+    for first, last, loose in _gazetteer_runs(doc, text, gazetteer):
+        add(first, last, TRANSLIT if loose else GAZETTEER)
+    for first, last in _datelines(doc, text, gazetteer):
+        add(first, last, DATELINE)
+    for c in list(found.values()):
+        for first, last, source in _kind_framed(doc, c.first, c.last):
+            add(first, last, source)
+    return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int]]:
+    """The model's entities, without a leading "the" or a trailing "'s", capitalised."""
+    for ent in doc.ents:
+        if ent.label_ in NUMERIC_LABELS:
+            continue
+        first, last = ent.start, ent.end - 1
+        if doc[first].lower_ == "the":
+            first += 1
+        while last >= first and (doc[last].lower_ in ("'s", "\u2019s", "'", "\u2019") or doc[last].is_space):
+            last -= 1
+        if last >= first and _capitalised(doc[first].text):
+            yield first, last
+
+
+def _gazetteer_runs(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int, bool]]:
+    """Capitalised runs (articles and joiners inside) that some gazetteer name matches."""
+    n = len(doc)
+    for i in range(n):
+        t = doc[i]
+        article_start = t.lower_ in ARTICLES and i + 2 < n and doc[i + 1].text == "-" and _capitalised(doc[i + 2].text)
+        if not (_capitalised(t.text) or article_start) or t.is_punct:
+            continue
+        for j in range(i, min(n, i + MAX_TOKENS)):
+            w = doc[j]
+            if w.is_space or "\n" in w.text or (j > i and "\n" in doc[j - 1].whitespace_):
+                break
+            if j > i and not (_capitalised(w.text) or w.lower_ in JOINERS):
+                break
+            if not _capitalised(w.text) or (j > i and doc[j - 1].whitespace_ and w.text == "-"):
+                continue
+            name = text[t.idx:w.idx + len(w.text)]
+            if gazetteer.candidates(name):
+                yield i, j, False
+            elif len(name) >= TRANSLIT_MIN_CHARS and not name.isupper() and gazetteer.translit_candidates(name):
+                yield i, j, True
+
+
+def _datelines(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
+    starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i for t in doc}
+    for m in _DATELINE.finditer(text):
+        first, last = starts.get(m.start("place")), ends.get(m.end("place"))
+        if first is not None and last is not None and gazetteer.has_name(m.group("place")):
+            yield first, last
+
+
+def _kind_framed(doc: "Doc", first: int, last: int) -> Iterator[tuple[int, int, str]]:
+    """The span with the kind word that frames it: "Luhansk region", "Lake Chad", "Gulf of Aden"."""
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    if after is not None and after.lower_ in KIND_AFTER and doc[last].whitespace_ == " ":
+        yield first, last + 1, KIND_AFTER_SRC
+    if first > 0 and doc[first - 1].lower_ in KIND_BEFORE and _capitalised(doc[first - 1].text) \
+            and doc[first - 1].whitespace_ == " ":
+        yield first - 1, last, KIND_BEFORE_SRC
+    if first > 1 and f"{doc[first - 2].lower_} {doc[first - 1].lower_}" in KIND_BEFORE \
+            and _capitalised(doc[first - 2].text):
+        yield first - 2, last, KIND_BEFORE_SRC
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+

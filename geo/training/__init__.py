@@ -1,0 +1,1 @@
+"""Training the learned components (`geo train ...`): data, augmentation, cross-validation."""

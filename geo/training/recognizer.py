@@ -1,0 +1,210 @@
+"""`geo train recognizer`: fit the place-or-not model, cross-validate it, write it.
+
+1. Read the annotated documents (`geo.training.examples`), k folds per corpus.
+2. Add name-substituted copies and generated negatives (`geo.training.augment`); a copy stays
+   in its original's fold, so no fold is scored on a document it has seen under other names.
+3. Turn every candidate span into a feature row (`geo.recognize.features`, the same code
+   that recognition runs) labelled by the gold spans.
+4. Train on k-1 folds, score the fold left out end to end (recognize, then resolve, with
+   `geo.evaluation`'s metrics); then train on everything and write the model, with both
+   sets of figures inside it.
+
+Deterministic: seeded folds, seeded substitutes, LightGBM's deterministic mode on CPU.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from geo.evaluation.evaluate import EvalReport, evaluate
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.normalize import normalize
+from geo.outputs.atomic import atomic_write
+from geo.recognize.model import RecognizerModel, payload
+from geo.recognize.features import Featurizer
+from geo.recognize.kinds import split_kind
+from geo.recognize.recognizer import Recognizer
+from geo.resolve.resolver import Resolver
+from geo.training.augment import NEGATIVE_TEMPLATES, NamePool, negatives, substitute
+from geo.training.examples import Example, read_examples
+from geo.types import Document, ParseResult
+
+log = logging.getLogger(__name__)
+
+PROJECTION_DIMS = 12  # word-vector dimensions kept per context word
+PARAMS = {
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 20,
+    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
+    "deterministic": True, "force_row_wise": True, "num_threads": 2, "verbose": -1,
+}
+ROUNDS = 300
+COPY_WEIGHT = 0.5  # a substituted copy counts half an original
+THRESHOLD = 0.5
+
+
+@dataclass
+class Rows:
+    """Feature rows of all candidates, with the example each came from."""
+
+    x: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+    example: np.ndarray  # index into the examples list, per row
+    spans: list  # per example: its candidates
+
+
+def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 2, seed: int = 13,
+          gazetteer: Gazetteer | None = None, progress=print) -> dict:
+    """Train, cross-validate (when folds > 1) and write the model; returns its figures."""
+    gazetteer = gazetteer or Gazetteer.load()
+    originals = read_examples(list(paths), folds, seed)
+    pool = NamePool(gazetteer)
+    examples = list(originals)
+    for e in originals:
+        for c in range(copies):
+            copy = substitute(e, gazetteer, pool, random.Random(f"{seed}:{e.id}:{c}"), c)
+            if copy is not None:
+                examples.append(copy)
+    examples += negatives(pool, random.Random(seed), 20 * len(NEGATIVE_TEMPLATES))
+    progress(f"{len(originals)} documents, {len(examples) - len(originals)} generated; reading them")
+
+    recognizer = Recognizer(gazetteer)
+    projection = _projection(recognizer.nlp)
+    recognizer.__dict__["featurizer"] = featurizer = Featurizer(projection)
+    rows = _rows(recognizer, examples)
+    covered = sum(_covered(e, rows.spans[i], rows.y[rows.example == i]) for i, e in enumerate(examples) if e.gold)
+    gold = sum(len(e.spans) for e in examples if e.gold)
+    progress(f"{len(rows.y)} candidate spans, {int(rows.y.sum())} places; candidates cover {covered} of the "
+             f"{gold} gold spans ({covered / max(1, gold):.3f}), the recall the model can reach")
+
+    figures: dict = {}
+    if folds > 1:
+        predicted: dict[str, list] = {}
+        for f in range(folds):
+            train_mask = np.array([examples[i].fold != f for i in rows.example])
+            booster = _fit(rows, train_mask, seed)
+            _predict_into(predicted, booster, rows, examples, f, recognizer)
+        figures["cross_validated"] = _score(originals, predicted, gazetteer)
+        progress("cross-validated (each fold scored by a model that did not see it):")
+        progress(table(figures["cross_validated"]))
+    booster = _fit(rows, np.ones(len(rows.y), dtype=bool), seed)
+    predicted = {}
+    for f in sorted({e.fold for e in originals}):
+        _predict_into(predicted, booster, rows, examples, f, recognizer)
+    figures["training_set"] = _score(originals, predicted, gazetteer)
+    progress("training set (the model scored on what it learnt from):")
+    progress(table(figures["training_set"]))
+
+    info = {"data": [str(p) for p in paths], "folds": folds, "copies": copies, "seed": seed,
+            "documents": len(originals), "generated": len(examples) - len(originals), **figures}
+    model = RecognizerModel(booster, projection, featurizer.names, THRESHOLD, info)
+    with atomic_write(output, "wb") as handle:
+        handle.write(payload(model))
+    progress(f"wrote {output}")
+    return figures
+
+
+def _projection(nlp) -> np.ndarray:
+    """The word vectors' main directions (SVD of the centred table), signs fixed."""
+    data = np.asarray(nlp.vocab.vectors.data, dtype=np.float64)
+    data = data - data.mean(axis=0)
+    _, _, vt = np.linalg.svd(data[:: max(1, len(data) // 20000)], full_matrices=False)
+    comps = vt[:PROJECTION_DIMS]
+    signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(axis=1)])
+    return (comps * signs[:, None]).T.astype(np.float32)
+
+
+def _rows(recognizer: Recognizer, examples: list[Example]) -> Rows:
+    xs, ys, ws, owner, spans_of = [], [], [], [], []
+    texts = [e.text for e in examples]
+    for i, (e, doc) in enumerate(zip(examples, recognizer.nlp.pipe(texts, batch_size=32))):
+        recognizer.org_places, recognizer.places_in_orgs = e.convention.org_places, e.convention.places_in_orgs
+        recognizer.demonyms = e.demonyms
+        spans, x = recognizer.evidence(doc, e.text)
+        spans_of.append(spans)
+        xs.append(x)
+        ys.append(labels(e, spans))
+        ws.append(np.full(len(spans), COPY_WEIGHT if e.source else 1.0, dtype=np.float32))
+        owner.append(np.full(len(spans), i))
+    return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(owner), spans_of)
+
+
+def labels(example: Example, spans) -> np.ndarray:
+    """1 for a candidate that is a gold span, the gold name framed by (or stripped of) its
+    kind word ("Idlib province" for gold "Idlib"), or a later occurrence of a gold name
+    (the conflict set annotates only the first); 0 otherwise."""
+    text = example.text
+    gold = set(example.spans)
+    phrases = {text[s:e] for s, e in gold}
+    out = np.zeros(len(spans), dtype=np.float32)
+    for k, c in enumerate(spans):
+        name = text[c.start:c.end]
+        if (c.start, c.end) in gold:
+            out[k] = 1
+            continue
+        overlapping = [(s, e) for s, e in gold if s < c.end and c.start < e]
+        if overlapping:
+            out[k] = any(_bare(name) == _bare(text[s:e]) for s, e in overlapping)
+        else:
+            out[k] = name in phrases
+    return out
+
+
+def _covered(example: Example, spans, y: np.ndarray) -> int:
+    return sum(any(y[k] and c.start < e and s < c.end for k, c in enumerate(spans)) for s, e in example.spans)
+
+
+def _bare(name: str) -> str:
+    """The name without its kind word, case, "the" or punctuation ("Kan." = "Kan")."""
+    framed = split_kind(name)
+    return normalize(framed[0] if framed else name)
+
+
+def _fit(rows: Rows, mask: np.ndarray, seed: int):
+    import lightgbm
+
+    data = lightgbm.Dataset(rows.x[mask], rows.y[mask], weight=rows.weight[mask], free_raw_data=True)
+    return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
+
+
+def _predict_into(predicted: dict, booster, rows: Rows, examples: list[Example], fold: int,
+                  recognizer: Recognizer) -> None:
+    """Mentions for the original documents of `fold`, by `booster`."""
+    for i, e in enumerate(examples):
+        if e.fold != fold or e.source or e.gold is None:
+            continue
+        mask = rows.example == i
+        scores = booster.predict(rows.x[mask], num_threads=2)
+        recognizer.demonyms = e.demonyms
+        predicted[e.gold.id + "\0" + e.corpus] = recognizer.decide(e.text, rows.spans[i], rows.x[mask], scores,
+                                                                   THRESHOLD)
+
+
+def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer) -> dict:
+    """End-to-end figures per corpus: found (recall), precision, F1, and places right."""
+    resolver = Resolver(gazetteer)
+    out = {}
+    for corpus in dict.fromkeys(e.corpus for e in originals):
+        docs = [e.gold for e in originals if e.corpus == corpus and e.gold is not None]
+
+        def parse(doc: Document, corpus=corpus) -> ParseResult:
+            mentions = predicted[doc.id + "\0" + corpus]
+            return ParseResult(doc, tuple(resolver.resolve(doc.text, mentions)))
+
+        report: EvalReport = evaluate(docs, parse, mode="e2e")
+        s = report.spans
+        out[corpus] = {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3),
+                       "e2e_accuracy": round(report.e2e_acc161 or 0.0, 3)}
+    return out
+
+
+def table(figures: dict) -> str:
+    lines = [f"  {'corpus':<14}{'precision':>10}{'found':>8}{'F1':>8}{'accurate':>10}"]
+    for corpus, f in figures.items():
+        lines.append(f"  {corpus:<14}{f['precision']:>10.3f}{f['recall']:>8.3f}{f['f1']:>8.3f}{f['e2e_accuracy']:>10.3f}")
+    return "\n".join(lines)
