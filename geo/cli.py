@@ -166,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copies", type=int, default=2, metavar="N",
                    help="name-substituted copies of each document (default: 2)")
     p.add_argument("--seed", type=int, default=13, help="seed of every random choice (default: 13)")
+    p.add_argument("--errors", type=Path, metavar="FILE",
+                   help="write every cross-validated miss as JSONL (the records of `geo eval --errors`)")
     p.set_defaults(func=cmd_train_recognizer)
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
@@ -381,7 +383,7 @@ def cmd_train_recognizer(args: argparse.Namespace) -> int:
         raise GeoError(f"no such training file: {missing[0]}" + ("" if args.data else
                        " (the dev corpora are looked for in ../shared/corpora/; name your files)"))
     train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
-          gazetteer=load_gazetteer(args) if hasattr(args, "gazetteer") else None,
+          gazetteer=load_gazetteer(args) if hasattr(args, "gazetteer") else None, errors=args.errors,
           progress=lambda line: print(line, file=sys.stderr))
     return 0
 

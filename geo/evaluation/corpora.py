@@ -233,7 +233,7 @@ def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], An
     """
     stats = AnchorStats()
     docs = []
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -242,24 +242,45 @@ def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], An
                 case = json.loads(line)
                 text, places = case["text"], case["places"]
                 doc_id = str(case.get("id") or line_no)
-            except (ValueError, KeyError, TypeError) as exc:
+                if not isinstance(text, str) or not isinstance(places, list):
+                    raise TypeError("text must be a string and places a list")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"{where}: not a conflict-set case ({type(exc).__name__}: {exc})") from None
-            toponyms = []
-            for place in places:
-                name, kind = place.get("name", ""), place.get("kind", "")
-                if kind not in KIND_TOLERANCE_KM:
-                    raise InputError(f"{where}: {name!r} has unknown kind {kind!r}")
-                start = first_word_occurrence(text, name)
-                if start is None:
-                    raise InputError(f"{where}: {name!r} does not occur as a whole word in the text")
-                stats.exact += 1
-                toponyms.append(GoldToponym(
-                    start, start + len(name), name, float(place["lat"]), float(place["lon"]),
-                    kind=kind, tolerance_km=KIND_TOLERANCE_KM[kind],
-                ))
+            toponyms = [_conflict_place(place, text, where) for place in places]
+            stats.exact += len(toponyms)
             toponyms.sort(key=lambda t: (t.start, t.end))
             docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms)))
     return docs, stats
+
+
+def _conflict_place(place: object, text: str, where: str) -> GoldToponym:
+    """One annotated place of a JSONL case: its name's first whole-word occurrence, or the
+    span its `start` and `end` give (a user's own annotations); `kind` (optional) sets the
+    tolerance, `lat`/`lon` (optional) the point."""
+    if not isinstance(place, dict):
+        raise InputError(f"{where}: a place must be an object, not {place!r}")
+    name, kind = str(place.get("name", "")), place.get("kind", "")
+    if kind and kind not in KIND_TOLERANCE_KM:
+        raise InputError(f"{where}: {name!r} has unknown kind {kind!r}")
+    try:
+        if "start" in place or "end" in place:
+            start, end = int(place["start"]), int(place["end"])
+            if not 0 <= start < end <= len(text):
+                raise InputError(f"{where}: span {start}-{end} lies outside the text ({len(text)} characters)")
+            if name and text[start:end] != name:
+                raise InputError(f"{where}: span {start}-{end} is {text[start:end]!r}, not {name!r}")
+            name = text[start:end]
+        else:
+            found = first_word_occurrence(text, name)
+            if found is None:
+                raise InputError(f"{where}: {name!r} does not occur as a whole word in the text")
+            start, end = found, found + len(name)
+        lat, lon = place.get("lat"), place.get("lon")
+        point = (float(lat), float(lon)) if lat is not None and lon is not None else (None, None)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{where}: a place is not of the form {{name, start, end, lat, lon, kind}} "
+                         f"({type(exc).__name__}: {exc})") from None
+    return GoldToponym(start, end, name, *point, kind=kind, tolerance_km=KIND_TOLERANCE_KM.get(kind))
 
 
 def first_word_occurrence(text: str, name: str) -> int | None:

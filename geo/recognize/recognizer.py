@@ -21,7 +21,7 @@ import numpy as np
 
 from geo.errors import ModelError
 from geo.gazetteer.index import Gazetteer
-from geo.recognize.model import REBUILD, RecognizerModel, load_model_file
+from geo.recognize.model import DEFAULT_PATH, REBUILD, RecognizerModel, load_model_file
 from geo.recognize.candidates import KIND_AFTER_SRC, KIND_BEFORE_SRC, SpanCandidate, candidates
 from geo.recognize.features import Convention, Featurizer
 from geo.recognize.spacy_model import load_model
@@ -67,7 +67,8 @@ class Recognizer:
     def model(self) -> RecognizerModel:
         m = self._model if isinstance(self._model, RecognizerModel) else load_model_file(self._model)
         if m.features != self.featurizer_for(m).names:
-            raise ModelError(f"the recognizer model was trained on other features than this geo's; "
+            where = self._model if isinstance(self._model, (str, Path)) else DEFAULT_PATH
+            raise ModelError(f"recognizer model {where}: trained on other features than this geo's; "
                              f"rebuild it with `{REBUILD}`")
         return m
 

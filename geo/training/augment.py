@@ -98,7 +98,7 @@ def substitute(example: Example, gazetteer: Gazetteer, pool: NamePool, rng: rand
             return None
         spans.append((s, e))
     return replace(example, id=f"{example.id}~{copy}", text="".join(pieces), spans=tuple(spans), fold=example.fold,
-                   source=example.id)
+                   source=example.id, gold=None)
 
 
 def _kind(gazetteer: Gazetteer, phrase: str, point: tuple[float, float] | None) -> str | None:

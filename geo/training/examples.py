@@ -44,6 +44,12 @@ def read_examples(paths: list[Path], folds: int, seed: int) -> list[Example]:
     """Examples from every file, each corpus split into `folds` folds by document."""
     out: list[Example] = []
     for path in paths:
+        try:
+            empty = not path.read_bytes().strip()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read training file: {exc.strerror or exc}") from None
+        if empty:
+            raise InputError(f"{path}: empty training file")
         name = corpus_name(path)
         docs = read_corpus(path)
         if not any(doc.toponyms for doc in docs):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.evaluation.evaluate import EvalReport, evaluate
+from geo.evaluation.evaluate import EvalReport, evaluate, write_errors
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.normalize import normalize
 from geo.outputs.atomic import atomic_write
@@ -59,8 +59,9 @@ class Rows:
 
 
 def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 2, seed: int = 13,
-          gazetteer: Gazetteer | None = None, progress=print) -> dict:
-    """Train, cross-validate (when folds > 1) and write the model; returns its figures."""
+          gazetteer: Gazetteer | None = None, errors: Path | None = None, progress=print) -> dict:
+    """Train, cross-validate (when folds > 1) and write the model; returns its figures.
+    `errors`: where to write the cross-validated misses (`geo eval --errors` records)."""
     gazetteer = gazetteer or Gazetteer.load()
     originals = read_examples(list(paths), folds, seed)
     pool = NamePool(gazetteer)
@@ -89,7 +90,9 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
             train_mask = np.array([examples[i].fold != f for i in rows.example])
             booster = _fit(rows, train_mask, seed)
             _predict_into(predicted, booster, rows, examples, f, recognizer)
-        figures["cross_validated"] = _score(originals, predicted, gazetteer)
+        figures["cross_validated"] = _score(originals, predicted, gazetteer, misses := [])
+        if errors is not None:
+            write_errors(errors, misses)
         progress("cross-validated (each fold scored by a model that did not see it):")
         progress(table(figures["cross_validated"]))
     booster = _fit(rows, np.ones(len(rows.y), dtype=bool), seed)
@@ -185,7 +188,7 @@ def _predict_into(predicted: dict, booster, rows: Rows, examples: list[Example],
                                                                    THRESHOLD)
 
 
-def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer) -> dict:
+def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer, misses: list | None = None) -> dict:
     """End-to-end figures per corpus: found (recall), precision, F1, and places right."""
     resolver = Resolver(gazetteer)
     out = {}
@@ -197,6 +200,8 @@ def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer) -> d
             return ParseResult(doc, tuple(resolver.resolve(doc.text, mentions)))
 
         report: EvalReport = evaluate(docs, parse, mode="e2e")
+        if misses is not None:
+            misses += report.errors
         s = report.spans
         out[corpus] = {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3),
                        "e2e_accuracy": round(report.e2e_acc161 or 0.0, 3)}

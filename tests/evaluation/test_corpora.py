@@ -255,6 +255,9 @@ def test_conflict_jsonl_first_whole_word_occurrence_and_tolerances(tmp_path):
     ({"name": "Gateshead"}, "does not occur as a whole word"),
     ({"name": "Newcastle upon"}, None),  # a whole-word prefix is fine
     ({"kind": "planet"}, "unknown kind"),
+    ({"start": 0, "end": 400}, "lies outside the text"),
+    ({"name": "Rain", "start": 0, "end": 4}, None),  # a user's own offsets
+    ({"name": "Tyne", "start": 0, "end": 4}, "not 'Tyne'"),
 ])
 def test_conflict_jsonl_errors_name_the_line(tmp_path, change, message):
     import json
