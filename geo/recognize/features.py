@@ -43,9 +43,8 @@ def _names() -> list[str]:
     names += ["tokens", "chars", "all_upper", "has_hyphen", "has_article", "has_period", "sentence_initial",
               "sentence_position", "first_line", "possessive_after", "next_capitalised", "prev_capitalised",
               "prev_the", "prev_punct", "next_punct", "in_quotes", "after_comma_name", "before_comma_name",
-              "period_after", "plural"]
-    names += ["common_word", "stop_word", "lower_in_doc", "in_person_elsewhere", "occurrences", "as_place_elsewhere",
-              "as_person_elsewhere"]
+              "period_after", "plural", "person_word"]
+    names += ["common_word", "stop_word", "lower_in_doc", "occurrences", "as_place_elsewhere", "as_person_elsewhere"]
     names += ["gaz_none", "gaz_translit_only", "gaz_places", "gaz_countries", "gaz_max_population",
               "gaz_demonym_all", "gaz_demonym_any", "gaz_main_name"]
     names += [f"gaz_class_{c}" for c in CLASSES]
@@ -74,7 +73,9 @@ class Featurizer:
     def __init__(self, projection: np.ndarray):
         self.projection = projection.astype(np.float32)
         self.dims = projection.shape[1]
-        self._words: dict[str, np.ndarray] = {}
+        self._words: dict[int, tuple[np.ndarray, float]] = {}
+        self._none = (np.zeros(self.dims, dtype=np.float32), 0.0)
+        self._line_break = (np.zeros(self.dims, dtype=np.float32), -1.0)
         self.names = BASE_FEATURES + [f"{slot}_{k}" for slot in CONTEXT_SLOTS for k in range(self.dims)] + [
             f"{slot}_known" for slot in CONTEXT_SLOTS]
 
@@ -85,39 +86,45 @@ class Featurizer:
             return out
         story = _Story(doc, text, gazetteer)
         n_base = len(BASE_FEATURES)
+        tail = [float(convention.org_places), float(convention.places_in_orgs)]
         for r, span in enumerate(spans):
-            out[r, :n_base] = _base_row(doc, text, span, gazetteer, story, convention)
+            name = text[span.start:span.end]
+            named = story.by_name.get(name)
+            if named is None:
+                named = story.by_name[name] = _name_part(doc, name, span, gazetteer, story)
+            out[r, :n_base] = _span_part(doc, text, span, story) + named + tail
             col = n_base
-            known = []
             for slot in (span.first - 2, span.first - 1, span.last + 1, span.last + 2):
-                vec, has = self._context(doc, slot, span)
+                vec, has = self._context(doc, slot)
                 out[r, col:col + self.dims] = vec
-                known.append(has)
+                out[r, n_base + 4 * self.dims + (col - n_base) // self.dims] = has
                 col += self.dims
-            out[r, col:col + len(known)] = known
         return out
 
-    def _context(self, doc: "Doc", i: int, span: SpanCandidate) -> tuple[np.ndarray, float]:
+    def _context(self, doc: "Doc", i: int) -> tuple[np.ndarray, float]:
         if i < 0 or i >= len(doc):
-            return np.zeros(self.dims, dtype=np.float32), 0.0
-        word = doc[i].lower_
-        if "\n" in doc[i].text:
-            word = "\n"
-        vec = self._words.get(word)
-        if vec is None:
-            lex = doc.vocab[word]
-            vec = (lex.vector @ self.projection) if lex.has_vector else np.zeros(self.dims, dtype=np.float32)
-            self._words[word] = vec
-        return vec, float(doc.vocab[word].has_vector) if word != "\n" else -1.0
+            return self._none
+        token = doc[i]
+        if "\n" in token.text:
+            return self._line_break
+        found = self._words.get(token.lower)
+        if found is None:
+            lex = doc.vocab[token.lower]
+            found = ((lex.vector @ self.projection).astype(np.float32), 1.0) if lex.has_vector else self._none
+            self._words[token.lower] = found
+        return found
 
 
 class _Story:
     """What the whole document says, computed once per document."""
 
     def __init__(self, doc: "Doc", text: str, gazetteer: Gazetteer):
-        self.ents = [(e.start_char, e.end_char, e.label_, e.start, e.end) for e in doc.ents]
-        self.lower_text = text.lower()
         self.text = text
+        self.ents = list(doc.ents)
+        self.ent_of_token: dict[int, int] = {}
+        for k, e in enumerate(self.ents):
+            for i in range(e.start, e.end):
+                self.ent_of_token[i] = k
         self.person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e}
         self.place_names = Counter(e.text for e in doc.ents if e.label_ in PLACE_LABELS)
         self.person_names = Counter(w for e in doc.ents if e.label_ == "PERSON" for w in (e.text, e[0].text, e[-1].text))
@@ -129,6 +136,7 @@ class _Story:
                 votes[best] += 1
         self.votes = votes
         self.total = max(1, sum(votes.values()))
+        self.by_name: dict[str, list[float]] = {}
 
 
 def _best_country(candidates: Sequence[Candidate]) -> str:
@@ -140,38 +148,35 @@ def _best_country(candidates: Sequence[Candidate]) -> str:
     return (countries[0] if countries else max(placed, key=lambda c: c.place.population)).place.country_code
 
 
-def _base_row(doc: "Doc", text: str, span: SpanCandidate, gazetteer: Gazetteer, story: _Story,
-              convention: Convention) -> list[float]:
+def _span_part(doc: "Doc", text: str, span: SpanCandidate, story: _Story) -> list[float]:
+    """What depends on where the span stands: the entity it is or sits in, shape, position."""
     name = text[span.start:span.end]
-    tokens = doc[span.first:span.last + 1]
-    row: list[float] = []
-
-    # What the spaCy model called it: the entity it is, or the one it sits in.
+    n_tokens = span.last - span.first + 1
     exact, inside, crosses, extra, opens = "", "", 0.0, 0.0, 0.0
-    for s, e, label, first, last in story.ents:
-        if e <= span.start or s >= span.end:
-            continue
-        if (s, e) == (span.start, span.end) or (first <= span.first and span.last < last and
-                                                 (last - first) - (span.last - span.first + 1) <= 1
-                                                 and doc[first].lower_ == "the"):
-            exact = label
-        elif s <= span.start and span.end <= e:
-            inside = label
-            extra = float((last - first) - len(tokens))
+    for k in sorted({story.ent_of_token[i] for i in range(span.first, span.last + 1) if i in story.ent_of_token}):
+        ent = story.ents[k]
+        first, last = ent.start, ent.end
+        if (first, last) == (span.first, span.last + 1) or (
+                first + 1 == span.first and last == span.last + 1 and doc[first].lower_ == "the") or (
+                first == span.first and last == span.last and doc[span.last].text == "."):  # "Tex" + "."
+            exact = ent.label_
+        elif first <= span.first and span.last < last:
+            inside = ent.label_
+            extra = float((last - first) - n_tokens)
             opens = float(first == span.first or (first + 1 == span.first and doc[first].lower_ == "the"))
         else:
             crosses = 1.0
-    row += [float(exact == l) for l in LABELS] + [float(bool(exact) and exact not in LABELS), float(not exact)]
+    row = [float(exact == l) for l in LABELS] + [float(bool(exact) and exact not in LABELS), float(not exact)]
     row += [float(inside == l) for l in LABELS] + [float(bool(inside) and inside not in LABELS), crosses, extra, opens]
     row += [float(s in span.sources) for s in (ENTITY, GAZETTEER, TRANSLIT, KIND_AFTER_SRC, KIND_BEFORE_SRC, DATELINE)]
 
-    # Shape and position.
     before = doc[span.first - 1] if span.first > 0 else None
     after = doc[span.last + 1] if span.last + 1 < len(doc) else None
     position = _sentence_position(doc, span.first)
+    first_token = doc[span.first]
     row += [
-        float(len(tokens)), float(len(name)), float(name.isupper() and len(name) > 1), float("-" in name),
-        float(tokens[0].lower_ in ("al", "el", "as", "ash", "ad", "an", "ar", "at", "az")),
+        float(n_tokens), float(len(name)), float(name.isupper() and len(name) > 1), float("-" in name),
+        float(first_token.lower_ in ("al", "el", "as", "ash", "ad", "an", "ar", "at", "az")),
         float("." in name), float(position == 0), float(min(position, 30)),
         float("\n" not in text[:span.start]),
         float(after is not None and after.lower_ in ("'s", "\u2019s")),
@@ -186,17 +191,21 @@ def _base_row(doc: "Doc", text: str, span: SpanCandidate, gazetteer: Gazetteer, 
               and doc[span.last + 2].text[:1].isupper()),
         float(after is not None and after.text == "." and not doc[span.last].whitespace_),
         float(name.endswith("s") and not name.endswith("ss")),
+        float(exact == "PERSON" or any(t.lower_ in story.person_words for t in doc[span.first:span.last + 1]
+                                       if t.is_alpha)),
     ]
+    return row
 
-    # Is it also an everyday word, or someone's name?
-    words = [t for t in tokens if t.is_alpha]
+
+def _name_part(doc: "Doc", name: str, span: SpanCandidate, gazetteer: Gazetteer, story: _Story) -> list[float]:
+    """What depends on the name alone (computed once per name and document): is it an
+    everyday word, what the gazetteer knows of it, what the story says of it."""
+    words = [t for t in doc[span.first:span.last + 1] if t.is_alpha]
     common = bool(words) and all(doc.vocab.has_vector(t.lower_) for t in words)
-    lower = name.lower()
-    row += [
+    row = [
         float(common),
         float(bool(words) and all(t.is_stop for t in words)),
-        float(_lower_elsewhere(story.text, lower, name)),
-        float(any(t.lower_ in story.person_words for t in words)) if span_label(story, span) != "PERSON" else 1.0,
+        float(_lower_elsewhere(story.text, name.lower(), name)),
         math.log1p(story.text.count(name)),
         math.log1p(story.place_names.get(name, 0)),
         math.log1p(story.person_names.get(name, 0)),
@@ -232,15 +241,7 @@ def _base_row(doc: "Doc", text: str, span: SpanCandidate, gazetteer: Gazetteer, 
         math.log10(1 + max((c.place.population for c in in_story), default=0)),
         math.log1p(len(story.votes)),
     ]
-    row += [float(convention.org_places), float(convention.places_in_orgs)]
     return row
-
-
-def span_label(story: _Story, span: SpanCandidate) -> str:
-    for s, e, label, _, _ in story.ents:
-        if (s, e) == (span.start, span.end):
-            return label
-    return ""
 
 
 def _lower_elsewhere(text: str, lower: str, name: str) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from geo.errors import ModelError
 from geo.gazetteer.index import Gazetteer
 from geo.recognize.model import DEFAULT_PATH, REBUILD, RecognizerModel, load_model_file
-from geo.recognize.candidates import KIND_AFTER_SRC, KIND_BEFORE_SRC, SpanCandidate, candidates
+from geo.recognize.candidates import DATELINE, KIND_AFTER_SRC, KIND_BEFORE_SRC, SpanCandidate, candidates
 from geo.recognize.features import Convention, Featurizer
 from geo.recognize.spacy_model import load_model
 from geo.types import Mention
@@ -103,6 +103,8 @@ class Recognizer:
 
     def decide(self, text: str, spans: Sequence[SpanCandidate], rows: np.ndarray, scores: np.ndarray,
                threshold: float) -> list[Mention]:
+        # A dateline ("KHARTOUM, June 3 -") that the gazetteer knows is a place: a rule.
+        scores = np.where([DATELINE in s.sources for s in spans], 1.0, scores) if len(spans) else scores
         chosen = select(spans, scores, threshold)
         return [Mention(s.start, s.end, text[s.start:s.end], "ENT" if "entity" in s.sources else "GAZ",
                         self._demonym(text[s.start:s.end])) for s in chosen]
@@ -124,9 +126,10 @@ def select(spans: Sequence[SpanCandidate], scores: Sequence[float], threshold: f
         s = spans[i]
         framed = [spans[j] for j in passing if spans[j].sources & FRAMED and spans[j].start <= s.start
                   and s.end <= spans[j].end and spans[j] is not s]
-        s = framed[0] if framed else s
-        if not any(s.start < c.end and c.start < s.end for c in chosen):
-            chosen.append(s)
+        for s in (*framed, s):
+            if not any(s.start < c.end and c.start < s.end for c in chosen):
+                chosen.append(s)
+                break
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 

@@ -115,3 +115,17 @@ def test_kind_word_joins_the_span(conflict_convention):
 def test_places_inside_organisation_names_follow_the_convention(geoparser, conflict_convention):
     text = "Fighters of the Tigray Defence Forces withdrew from Alamata in Ethiopia."
     assert "Tigray" not in found(conflict_convention, text)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # towns English news models rarely saw, in slots no word list named
+        ("Drones struck Kupiansk overnight, the governor said.", "Kupiansk"),
+        ("Thousands of people fleeing Tawila reached the border on Sunday.", "Tawila"),
+        ("Fighting between Kalehe and Minova forced families onto the lake.", "Minova"),
+        ("Hpakant was shelled again on Monday, residents said.", "Hpakant"),
+    ],
+)
+def test_the_slot_makes_a_place(conflict_convention, text, name):
+    assert name in found(conflict_convention, text)
