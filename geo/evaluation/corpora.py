@@ -116,6 +116,7 @@ class GoldDocument:
     title: str
     url: str
     toponyms: tuple[GoldToponym, ...]
+    lang: str = ""  # the multilingual set's language ("fr", "ru", "ar"); "" for English corpora
 
 
 @dataclass(slots=True)
@@ -190,6 +191,15 @@ def corpus_name(path: str | os.PathLike[str]) -> str:
     return _detect(_parse(path), path)
 
 
+def by_language(name: str, docs: list[GoldDocument]) -> list[tuple[str, list[GoldDocument]]]:
+    """A corpus whose cases carry `lang` (multilingual-dev) as one part per language, named
+    "conflict/fr", ... so that each language is scored apart; any other corpus whole."""
+    langs = sorted({d.lang for d in docs})
+    if langs == [""]:
+        return [(name, docs)]
+    return [(f"{name}/{lang or 'en'}", [d for d in docs if d.lang == lang]) for lang in langs]
+
+
 def anchor(text: str, phrase: str, start: int, window: int = ANCHOR_WINDOW) -> tuple[int, bool] | None:
     """Where `phrase` really is in `text`, expected at `start`: (offset, case_matched) or None.
 
@@ -249,7 +259,7 @@ def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], An
                 name, kind = place.get("name", ""), place.get("kind", "")
                 if kind not in KIND_TOLERANCE_KM:
                     raise InputError(f"{where}: {name!r} has unknown kind {kind!r}")
-                start = first_word_occurrence(text, name)
+                start = first_word_occurrence(text, name, proclitics=ARABIC_PROCLITICS if case.get("lang") == "ar" else "")
                 if start is None:
                     raise InputError(f"{where}: {name!r} does not occur as a whole word in the text")
                 stats.exact += 1
@@ -258,16 +268,22 @@ def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], An
                     kind=kind, tolerance_km=KIND_TOLERANCE_KM[kind],
                 ))
             toponyms.sort(key=lambda t: (t.start, t.end))
-            docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms)))
+            docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms),
+                                     lang=str(case.get("lang") or "")))
     return docs, stats
 
 
-def first_word_occurrence(text: str, name: str) -> int | None:
-    """Offset of the first occurrence of `name` not inside a longer word, or None."""
+ARABIC_PROCLITICS = "وبلفك"  # multilingual-dev.md: "وحلب" is annotated "حلب"
+
+
+def first_word_occurrence(text: str, name: str, proclitics: str = "") -> int | None:
+    """Offset of the first occurrence of `name` not inside a longer word, or None; in Arabic
+    text, one attached proclitic letter may precede it."""
     if not name:
         return None
-    found = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)
-    return found.start() if found else None
+    before = f"(?<!\\w)(?:[{proclitics}])?" if proclitics else r"(?<!\w)"
+    found = re.search(before + "(" + re.escape(name) + r")(?!\w)", text)
+    return found.start(1) if found else None
 
 
 # --------------------------------------------------------------------------- XML reading

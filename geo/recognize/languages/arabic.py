@@ -1,0 +1,97 @@
+"""Arabic text: candidates from the gazetteer's Arabic names, accepted by simple rules.
+
+No registry package ships an Arabic NER model that runs offline, so every run of up to four
+words is looked up (longest first) in the Arabic names (`geo.gazetteer.languages`, which
+folds hamza and alef forms, ta marbuta, alef maqsura, tashkeel and the article). A word may
+carry one attached proclitic (و ب ل ف ك): "وحلب" is "و" + "حلب", "بالرقة" is "ب" + "الرقة",
+"للاذقية" is "ل" + "اللاذقية" with the article's alef dropped. The span reported is the name
+without its proclitic, as the annotators mark it.
+
+A candidate is taken when it is notable on its own (a country, a first-level region, a
+capital, a city of 50,000 or more), when a word before it says it is a place ("مدينة",
+"محافظة", "مخيم" ...), or when it is a town of a country the story already names. These
+rules stand until the learned recogniser decides Arabic candidates by context.
+"""
+from __future__ import annotations
+
+import re
+
+from geo.recognize.languages.base import (
+    LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
+)
+from geo.types import Mention
+
+PROCLITICS = "وبلفك"
+MAX_WORDS = 4
+_WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u064b-\u065f\u0670]+")
+# Words that say the next one is a place: city, town, village, governorate, province, region,
+# district, camp, crossing, capital, port.
+PLACE_WORDS = frozenset({
+    "مدينة", "مدينه", "بلدة", "بلده", "قرية", "قريه", "محافظة", "محافظه", "ولاية", "ولايه", "منطقة",
+    "منطقه", "إقليم", "اقليم", "مخيم", "معبر", "العاصمة", "العاصمه", "ميناء", "مديرية", "مديريه",
+    "بلدات", "قرى", "مدن", "ريف", "جزيرة", "جزيره", "نهر", "بحر", "مطار", "قاعدة",
+})
+# Frequent words of news Arabic that GeoNames also lists as some hamlet's name.
+STOPWORDS = frozenset({
+    "في", "من", "على", "إلى", "الى", "عن", "مع", "بين", "بعد", "قبل", "حتى", "منذ", "خلال", "أن", "إن",
+    "قال", "قالت", "وقال", "أمس", "اليوم", "يوم", "عام", "سنة", "الذي", "التي", "الذين", "هذا", "هذه",
+    "ذلك", "تلك", "كما", "كان", "كانت", "وكان", "لم", "لن", "ما", "لا", "نحو", "حيث", "عند", "أكثر",
+    "أول", "ثاني", "جديد", "جديدة", "الأمن", "الجيش", "القوات", "قوات", "الحكومة", "الشرطة", "مصادر",
+    "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "شمال", "جنوب", "شرق",
+    "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "الشمال", "الجنوب", "الشرق", "الغرب", "مدينة",
+    "المدينة", "منطقة", "المنطقة", "أكد", "وزارة", "وزير", "رئيس", "الرئيس", "مجلس", "الأمم", "المتحدة",
+    "النور", "الأمل", "السلام", "الحرية", "النصر", "الفتح", "الخير", "البلد", "الدولة", "دولة", "بلاد",
+    "مركز", "المركز", "الوطني", "الوطنية", "العربية", "الشعب", "الناس", "أهالي", "سكان", "السكان",
+})
+
+
+class ArabicRecognizer(LanguageRecognizer):
+    lang = "ar"
+
+    def recognize(self, text: str) -> list[Mention]:
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        proposals: list[tuple[Mention, list]] = []
+        i = 0
+        while i < len(words):
+            hit = self._longest(text, words, i)
+            if hit is None:
+                i += 1
+                continue
+            mention, candidates, used = hit
+            proposals.append((mention, candidates, i))
+            i += used
+        countries: set[str] = set()
+        for mention, candidates, _ in proposals:
+            if notable(candidates):
+                countries |= countries_of([c for c in candidates if c.place.feature_class == "A"
+                                           or c.place.population >= 50_000])
+        kept = []
+        for mention, candidates, index in proposals:
+            before = text[words[index - 1][0]:words[index - 1][1]] if index else ""
+            cue = before in PLACE_WORDS or (before[:1] in PROCLITICS and before[1:] in PLACE_WORDS)
+            if notable(candidates) or cue or in_story(candidates, countries):
+                kept.append(mention)
+        return non_overlapping(kept)
+
+    def _longest(self, text: str, words: list[tuple[int, int]], i: int):
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            if "\n" in text[start:end] or any(ch in ".,،؛:!?()\"" for ch in text[start:end]):
+                continue
+            for offset, name in _readings(text[start:end]):
+                if n == 1 and (name in STOPWORDS or len(name) < 3):
+                    continue
+                candidates = self.gazetteer.candidates(name)
+                if candidates:
+                    s = start + offset
+                    return Mention(s, end, text[s:end], "GAZ"), candidates, n
+        return None
+
+
+def _readings(span: str):
+    """(offset, name): the span as written, then without a one-letter proclitic. The article
+    needs no care: "للاذقية" (ل + اللاذقية, the article's alef dropped) and "اللاذقية" fold to
+    one key, since the key leaves the article out."""
+    yield 0, span
+    if len(span) > 3 and span[0] in PROCLITICS:
+        yield 1, span[1:]

