@@ -9,7 +9,9 @@ without its proclitic, as the annotators mark it.
 
 A candidate is taken when it is notable on its own (a country, a first-level region, a
 capital, a city of 50,000 or more), when a word before it says it is a place ("مدينة",
-"محافظة", "مخيم" ...), or when it is a town of a country the story already names. These
+"محافظة", "مخيم" ...), or when it is a town of a country the story already names.
+Everyday words that GeoNames also lists as some faraway town ("سيول", floods: Seoul) are
+stopwords. These
 rules stand until the learned recogniser decides Arabic candidates by context.
 """
 from __future__ import annotations
@@ -17,11 +19,12 @@ from __future__ import annotations
 import re
 
 from geo.recognize.languages.base import (
-    LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
+    NOTABLE_POPULATION, LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
 )
 from geo.types import Mention
 
 PROCLITICS = "وبلفك"
+
 MAX_WORDS = 4
 _WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u064b-\u065f\u0670]+")
 # Words that say the next one is a place: city, town, village, governorate, province, region,
@@ -42,6 +45,13 @@ STOPWORDS = frozenset({
     "المدينة", "منطقة", "المنطقة", "أكد", "وزارة", "وزير", "رئيس", "الرئيس", "مجلس", "الأمم", "المتحدة",
     "النور", "الأمل", "السلام", "الحرية", "النصر", "الفتح", "الخير", "البلد", "الدولة", "دولة", "بلاد",
     "مركز", "المركز", "الوطني", "الوطنية", "العربية", "الشعب", "الناس", "أهالي", "سكان", "السكان",
+    # directions and administrative words that translate some region's name ("Northern", "Unity")
+    "الشمالي", "الشمالية", "الجنوبي", "الجنوبية", "الشرقي", "الشرقية", "الغربي", "الغربية", "الوسطى",
+    "الأوسط", "الداخلية", "الخارجية", "البحرية", "البحري", "الوحدة", "العاصمة", "عاصمة", "جزيرة",
+    "الجزيرة", "السلطات", "سلطات", "الساحل", "ساحل", "الحدود", "حدود", "الوادي", "وادي", "الجبل", "جبل",
+    # everyday words that are also some town's name (morning, night, floods, his saying ...)
+    "صباح", "صباحا", "مساء", "ليل", "ليلة", "سيول", "أمطار", "قوله", "كالة", "وكالة", "الأنباء",
+    "الصحة", "الأمم", "المتحدة", "الحرب", "السلام", "مياه", "المياه", "نهار", "حرارة", "الحرارة",
 })
 
 
@@ -64,12 +74,12 @@ class ArabicRecognizer(LanguageRecognizer):
         for mention, candidates, _ in proposals:
             if notable(candidates):
                 countries |= countries_of([c for c in candidates if c.place.feature_class == "A"
-                                           or c.place.population >= 50_000])
+                                           or c.place.population >= NOTABLE_POPULATION])
         kept = []
         for mention, candidates, index in proposals:
             before = text[words[index - 1][0]:words[index - 1][1]] if index else ""
             cue = before in PLACE_WORDS or (before[:1] in PROCLITICS and before[1:] in PLACE_WORDS)
-            if notable(candidates) or cue or in_story(candidates, countries):
+            if cue or notable(candidates) or in_story(candidates, countries):
                 kept.append(mention)
         return non_overlapping(kept)
 
@@ -78,9 +88,11 @@ class ArabicRecognizer(LanguageRecognizer):
             start, end = words[i][0], words[i + n - 1][1]
             if "\n" in text[start:end] or any(ch in ".,،؛:!?()\"" for ch in text[start:end]):
                 continue
-            for offset, name in _readings(text[start:end]):
-                if n == 1 and (name in STOPWORDS or len(name) < 3):
-                    continue
+            readings = list(_readings(text[start:end]))
+            if n == 1 and (len(readings[0][1]) < 3 or any(name in STOPWORDS for _, name in readings)
+                           or (readings[0][1][0] in PROCLITICS and readings[0][1][1:] in STOPWORDS)):
+                continue  # "وفي" is "و" + "في", not a town
+            for offset, name in readings:
                 candidates = self.gazetteer.candidates(name)
                 if candidates:
                     s = start + offset

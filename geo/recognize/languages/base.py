@@ -52,7 +52,8 @@ def countries_of(candidates: Sequence[Candidate]) -> set[str]:
 def in_story(candidates: Sequence[Candidate], countries: set[str]) -> bool:
     """Some sense of the name is a settlement or division in one of the story's countries."""
     return any(c.place.country_code in countries and c.place.feature_class in ("P", "A")
-               and (c.place.feature_class == "A" or c.place.population >= SUPPORTED_POPULATION)
+               and (c.place.feature_class == "A" or c.place.feature_code.startswith("PPLA")
+                    or c.place.population >= SUPPORTED_POPULATION)  # GeoNames lacks many seats' size
                for c in candidates if not c.demonym)
 
 
