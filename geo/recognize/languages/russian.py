@@ -64,11 +64,12 @@ class RussianRecognizer(LanguageRecognizer):
         """Known places in a run of capitalised words (with a unit word after it: "Курской
         области"), longest first."""
         words = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+        capitalised = len(words)
         after = _UNIT_AFTER.match(text, end)
         if after and after.group(1).lower() in _UNIT_FORMS:
             words.append((after.start(1), after.end(1)))
         i = 0
-        while i < len(words):
+        while i < capitalised:  # a name starts with a capital: "море" alone is no place
             for j in range(min(len(words), i + MAX_WORDS), i, -1):
                 s, e = words[i][0], words[j - 1][1]
                 candidates = self.gazetteer.candidates(text[s:e])
