@@ -83,3 +83,17 @@ def test_ukrainian_inflected_names_resolve(geoparser):
     assert result.document.lang == "uk"
     assert found["Харкові"] == "gn:706483"
     assert geoparser.gazetteer.get(found["Запорізьку область"]).feature_code == "ADM1"
+
+
+def test_a_russian_persons_name_is_no_place(geoparser):
+    text = "Президент Владимир Путин провел совещание, а губернатор доложил о ситуации в Белгороде."
+    found = dict(spans(geoparser.parse(Document("p", text))))
+    assert "Владимир" not in found and "Владимир Путин" not in found
+    assert found["Белгороде"] == "gn:578072"
+
+
+def test_arabic_everyday_words_are_no_hamlets(geoparser):
+    # "وقف" (ceasefire) is also a village of Egypt; Cairo is named in the story.
+    text = "وفي القاهرة، دعا وزير الخارجية إلى وقف فوري لإطلاق النار."
+    found = dict(spans(geoparser.parse(Document("w", text))))
+    assert found == {"القاهرة": "gn:360630"}

@@ -27,6 +27,14 @@ PROCLITICS = "وبلفك"
 
 MAX_WORDS = 4
 _WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u064b-\u065f\u0670]+")
+def _spacy_stop_words() -> frozenset[str]:
+    """spaCy's Arabic stop words (prepositions, pronouns, particles): a few hundred more
+    everyday words that must never be taken for a hamlet of the same spelling."""
+    from spacy.lang.ar.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 # Words that say the next one is a place: city, town, village, governorate, province, region,
 # district, camp, crossing, capital, port.
 PLACE_WORDS = frozenset({
@@ -52,7 +60,8 @@ STOPWORDS = frozenset({
     # everyday words that are also some town's name (morning, night, floods, his saying ...)
     "صباح", "صباحا", "مساء", "ليل", "ليلة", "سيول", "أمطار", "قوله", "كالة", "وكالة", "الأنباء",
     "الصحة", "الأمم", "المتحدة", "الحرب", "السلام", "مياه", "المياه", "نهار", "حرارة", "الحرارة",
-})
+    "وقف", "إطلاق", "النار", "هدنة", "الهدنة", "اتفاق", "قصف", "غارة", "غارات", "هجوم", "معارك",
+}) | _spacy_stop_words()
 
 
 class ArabicRecognizer(LanguageRecognizer):

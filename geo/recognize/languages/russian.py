@@ -52,7 +52,8 @@ class RussianRecognizer(LanguageRecognizer):
     def recognize(self, text: str) -> list[Mention]:
         proposals = []
         for match in _CAPITALISED.finditer(text):
-            proposals.extend(self._known_names(text, match.start(), match.end()))
+            if not self._person(match.group()):
+                proposals.extend(self._known_names(text, match.start(), match.end()))
         countries: set[str] = set()
         for mention, candidates in proposals:
             if notable(candidates):
@@ -79,6 +80,16 @@ class RussianRecognizer(LanguageRecognizer):
                     break
             else:
                 i += 1
+
+    def _person(self, run: str) -> bool:
+        """"Владимир Путин", "Сергей Шойгу": two or more capitalised words of which one is a
+        first name, surname or patronymic (and none geographic) are a person's name."""
+        words = run.split()
+        if len(words) < 2:
+            return False
+        tags = [self._morph.parse(w)[0].tag for w in words]
+        return (not any("Geox" in t for t in tags)
+                and any({"Name", "Surn", "Patr"} & set(t.grammemes) for t in tags))
 
     def _accepted(self, text: str, mention: Mention, candidates, countries: set[str]) -> bool:
         if notable(candidates) or in_story(candidates, countries):
