@@ -58,3 +58,15 @@ def test_the_localized_view_finds_a_place_by_a_variant_of_its_name(geoparser):
 def test_french_view_adds_the_gazetteers_latin_names(geoparser):
     view = LocalizedGazetteer(geoparser.gazetteer, "fr", LanguageNames("fr"))
     assert "gn:2460596" in {c.place.id for c in view.candidates("Bamako")}
+
+
+def test_name_files_are_package_data():
+    import tomllib
+    from fnmatch import fnmatch
+
+    from conftest import ROOT
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for lang in LANGUAGES:
+        relative = names_file(lang).relative_to(ROOT / "geo" / "gazetteer").as_posix()
+        assert any(fnmatch(relative, p) for p in patterns["geo.gazetteer"]), relative
