@@ -97,3 +97,11 @@ def test_arabic_everyday_words_are_no_hamlets(geoparser):
     text = "وفي القاهرة، دعا وزير الخارجية إلى وقف فوري لإطلاق النار."
     found = dict(spans(geoparser.parse(Document("w", text))))
     assert found == {"القاهرة": "gn:360630"}
+
+
+def test_a_french_feature_word_picks_the_feature(geoparser):
+    text = "Le niveau du lac Tchad a baissé, tandis que le fleuve Niger déborde au Mali."
+    found = dict(spans(geoparser.parse(Document("k", text))))
+    assert geoparser.gazetteer.get(found["lac Tchad"]).feature_code == "LK"
+    assert geoparser.gazetteer.get(found["fleuve Niger"]).feature_code == "STM"
+    assert found["Mali"] == "ci:ML"

