@@ -111,7 +111,9 @@ class Geoparser:
         if getattr(doc, "error", None):
             return doc
         lang = (self.lang or doc.lang or detect(doc.text) or "?").lower()
-        return doc if lang == doc.lang else replace(doc, lang=lang)
+        if lang == doc.lang or (lang == ENGLISH and not doc.lang):
+            return doc  # an English document comes back as it came ("" reads as English)
+        return replace(doc, lang=lang)
 
     def _language(self, lang: str) -> tuple[object | None, Resolver | None]:
         """(recogniser, resolver) for a language; (None, None) for one geo does not read."""

@@ -87,17 +87,19 @@ class RussianRecognizer(LanguageRecognizer):
         words = run.split()
         if len(words) < 2:
             return False
-        tags = [self._morph.parse(w)[0].tag for w in words]
+        tags = [set(self._morph.parse(w)[0].tag.grammemes) for w in words]
         return (not any("Geox" in t for t in tags)
-                and any({"Name", "Surn", "Patr"} & set(t.grammemes) for t in tags))
+                and any({"Name", "Surn", "Patr"} & t for t in tags))
 
     def _accepted(self, text: str, mention: Mention, candidates, countries: set[str]) -> bool:
         if notable(candidates) or in_story(candidates, countries):
             return True
-        tags = self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag
-        if "Geox" in tags:
+        # Grammemes as plain sets: `"Geox" in tag` checks the name against the dictionary
+        # loaded last, and the Ukrainian one has no Geox.
+        grammemes = set(self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag.grammemes)
+        if "Geox" in grammemes:
             return True
-        if {"Name", "Surn", "Patr"} & set(tags.grammemes):
+        if {"Name", "Surn", "Patr"} & grammemes:
             return False
         before = _PREPOSITION_BEFORE.search(text, 0, mention.start)
         return before is not None and any(c.place.feature_class in ("P", "A") for c in candidates)
@@ -131,7 +133,7 @@ def _word_forms(morph, word: str, head: str) -> tuple[str, ...]:
     out: list[str] = []
     for p in morph.parse(word)[:3]:
         wanted = {"nomn"}
-        if "ADJF" in p.tag and word != head:
+        if p.tag.POS == "ADJF" and word != head:
             wanted |= {g for g in (gender, number) if g}
         form = p.inflect(wanted) or p.inflect({"nomn"})
         for w in (form.word if form else None, p.normal_form):
