@@ -145,10 +145,14 @@ class Geoparser:
     def rank(self, name: str, context: str = "") -> list[Candidate]:
         """Candidates for one name, best first, scored as if it stood in `context`."""
         text = f"{name}\n{context}" if context else name
+        lang = (self.lang or detect(text) or "?").lower()
+        recognizer, resolver = self._language(lang)
+        if recognizer is None or resolver is None:
+            return []
         mentions = [Mention(0, len(name), name, "GIVEN")]
         if context:
-            mentions += [m for m in self.recognizer.recognize(text) if m.start > len(name)]
-        return list(self.resolver.resolve(text, mentions)[0].candidates)
+            mentions += [m for m in recognizer.recognize(text) if m.start > len(name)]
+        return list(resolver.resolve(text, mentions)[0].candidates)
 
 
 def given_mentions(document: Document) -> list[Mention]:

@@ -27,7 +27,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from geo.gazetteer.languages import LANGUAGES, names_file
+from geo.gazetteer.languages import LANGUAGES, fold, names_file
 from geo.gazetteer.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,7 +171,8 @@ def region_names(path: Path, regions: dict[tuple[str, str], list[tuple[str, str]
 def write(out: dict[str, dict[str, set[str]]], data: Path) -> None:
     for lang in LANGUAGES:
         path = data / names_file(lang).name
-        lines = [f"{name}\t{'|'.join(sorted(ids))}\n" for name, ids in sorted(out[lang].items())]
+        lines = [f"{fold(name, lang)}\t{name}\t{'|'.join(sorted(ids))}\n"
+                 for name, ids in sorted(out[lang].items()) if fold(name, lang)]
         with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh:
             fh.write("".join(lines).encode("utf-8"))
         print(f"{path}: {len(lines)} names", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 gazetteer.csv keeps its Latin-script names only (it is near its size limit, and an English
 run must not pay for other scripts). The names in each language live in a compressed file of
-their own, `data/names-LANG.tsv.gz` (`name<TAB>id|id...`, ids of gazetteer rows), built by
+their own, `data/names-LANG.tsv.gz` (`key<TAB>name<TAB>id|id...`: the folded lookup key, the
+name as listed, ids of gazetteer rows; keys are folded at build time so that reading a file
+is a split per line), built by
 `geo.gazetteer.language_build`, and they are read only when a document in that language
 arrives.
 
@@ -80,12 +82,9 @@ class LanguageNames:
             return out
         with gzip.open(self.path, "rt", encoding="utf-8") as fh:
             for line in fh:
-                name, _, ids = line.rstrip("\n").partition("\t")
-                key = fold(name, self.lang)
-                if not key:
-                    continue
+                key, name, ids = line.rstrip("\n").split("\t")
                 bucket = out.setdefault(key, [])
-                bucket.extend((name, i) for i in ids.split("|") if i)
+                bucket.extend((name, i) for i in ids.split("|"))
         return out
 
     def lookup(self, name: str) -> list[tuple[str, str]]:
