@@ -105,3 +105,11 @@ def test_a_french_feature_word_picks_the_feature(geoparser):
     assert geoparser.gazetteer.get(found["lac Tchad"]).feature_code == "LK"
     assert geoparser.gazetteer.get(found["fleuve Niger"]).feature_code == "STM"
     assert found["Mali"] == "ci:ML"
+
+
+def test_an_arabic_demonym_gives_its_country_as_context_but_is_no_place(geoparser):
+    # Saraqib is too small to be taken on its name alone; "السوري" (Syrian) says the story is in Syria.
+    with_demonym = "قال ناشطون إن قصفا استهدف سراقب، فيما نفى الجيش السوري ذلك."
+    without = "قال ناشطون إن قصفا استهدف سراقب، فيما نفى الجيش ذلك."
+    assert dict(spans(geoparser.parse(Document("d1", with_demonym)))) == {"سراقب": "gn:164816"}
+    assert spans(geoparser.parse(Document("d2", without))) == []

@@ -17,7 +17,9 @@ rules stand until the learned recogniser decides Arabic candidates by context.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
+from geo.gazetteer.languages import fold
 from geo.recognize.languages.base import (
     NOTABLE_POPULATION, LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
 )
@@ -61,6 +63,10 @@ STOPWORDS = frozenset({
     "صباح", "صباحا", "مساء", "ليل", "ليلة", "سيول", "أمطار", "قوله", "كالة", "وكالة", "الأنباء",
     "الصحة", "الأمم", "المتحدة", "الحرب", "السلام", "مياه", "المياه", "نهار", "حرارة", "الحرارة",
     "وقف", "إطلاق", "النار", "هدنة", "الهدنة", "اتفاق", "قصف", "غارة", "غارات", "هجوم", "معارك",
+    "الأشهر", "أشهر", "شهر", "الشهر", "الأسبوع", "أسبوع", "الأيام", "أيام", "الساعات", "ساعات",
+    "سنوات", "السنوات", "العام", "الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية",
+    "المالي", "المالية", "ماليا",  # financial, not Mali (the article never goes with the country)
+    "عبر", "ضد", "لدى", "دون", "حول", "أمام", "خلف", "فوق", "تحت", "داخل", "خارج", "قرب", "أنحاء",
 }) | _spacy_stop_words()
 
 
@@ -79,7 +85,7 @@ class ArabicRecognizer(LanguageRecognizer):
             mention, candidates, used = hit
             proposals.append((mention, candidates, i))
             i += used
-        countries: set[str] = set()
+        countries = self._demonym_countries(text, words)
         for mention, candidates, _ in proposals:
             if notable(candidates):
                 countries |= countries_of([c for c in candidates if c.place.feature_class == "A"
@@ -92,6 +98,34 @@ class ArabicRecognizer(LanguageRecognizer):
                 kept.append(mention)
         return non_overlapping(kept)
 
+    def _demonym_countries(self, text: str, words: list[tuple[int, int]]) -> set[str]:
+        """Countries the story names by their adjective ("السوري", "اللبنانية", "ومصري"):
+        context for its towns, not mentions (the corpus does not annotate them)."""
+        demonyms = self._demonyms
+        out = set()
+        for s, e in words:
+            word = text[s:e]
+            for _, reading in _readings(word):
+                code = demonyms.get(fold(reading, "ar"))
+                if code:
+                    out.add(code)
+        return out
+
+    @cached_property
+    def _demonyms(self) -> dict[str, str]:
+        """Folded Arabic adjective of each country -> its code, made from the country's Arabic
+        names by the nisba rule: سوريا -> سوري, لبنان -> لبناني, مصر -> مصري (and -ية)."""
+        out: dict[str, str] = {}
+        for key, entries in self.gazetteer.names.by_key.items():
+            codes = {i[3:] for _, i in entries if i.startswith("ci:")}
+            if len(codes) != 1 or " " in key:
+                continue
+            code = codes.pop()
+            stem = key[:-1] if key.endswith("يا") else key[:-1] + "ي" if key.endswith(("ا", "ه")) else key + "ي"
+            for form in (stem, stem + "ه"):
+                out.setdefault(form, code)
+        return out
+
     def _longest(self, text: str, words: list[tuple[int, int]], i: int):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
@@ -99,8 +133,9 @@ class ArabicRecognizer(LanguageRecognizer):
                 continue
             readings = list(_readings(text[start:end]))
             if n == 1 and (len(readings[0][1]) < 3 or any(name in STOPWORDS for _, name in readings)
-                           or (readings[0][1][0] in PROCLITICS and readings[0][1][1:] in STOPWORDS)):
-                continue  # "وفي" is "و" + "في", not a town
+                           or (readings[0][1][0] in PROCLITICS and readings[0][1][1:] in STOPWORDS)
+                           or any(fold(name, "ar") in self._demonyms for _, name in readings)):
+                continue  # "وفي" is "و" + "في", not a town; "السوري" is Syrian, not a place
             for offset, name in readings:
                 candidates = self.gazetteer.candidates(name)
                 if candidates:
