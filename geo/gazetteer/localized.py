@@ -63,7 +63,13 @@ class LocalizedGazetteer:
         return bool(self._lookup(name))
 
     def translit_candidates(self, name: str) -> list[Candidate]:
-        return self.base.translit_candidates(name) if self.lang == "fr" else []
+        if self.lang != "fr":
+            return []
+        for form in (name, *self.variants(name)):
+            found = self.base.translit_candidates(form)
+            if found:
+                return found
+        return []
 
     def fuzzy_candidates(self, name: str, countries: Iterable[str], **kwargs) -> list[tuple[Candidate, float]]:
         return self.base.fuzzy_candidates(name, countries, **kwargs) if self.lang == "fr" else []

@@ -113,3 +113,12 @@ def test_an_arabic_demonym_gives_its_country_as_context_but_is_no_place(geoparse
     without = "قال ناشطون إن قصفا استهدف سراقب، فيما نفى الجيش ذلك."
     assert dict(spans(geoparser.parse(Document("d1", with_demonym)))) == {"سراقب": "gn:164816"}
     assert spans(geoparser.parse(Document("d2", without))) == []
+
+
+def test_french_spellings_meet_the_gazetteers_english_ones():
+    from geo.recognize.languages.french import FrenchRecognizer
+
+    variants = FrenchRecognizer(None).variants  # no lookup needed for spelling variants
+    assert variants("Nour Chams") == ["Nur Shams"]
+    assert variants("Ouaddaï") == ["Waddaï"]
+    assert variants("Goma") == []

@@ -31,7 +31,14 @@ FEATURE_WORDS = {
     "lac": ("Lake {}",), "fleuve": ("{} River", "River {}"), "rivière": ("{} River", "River {}"),
     "mer": ("{} Sea",), "golfe": ("Gulf of {}",), "détroit": ("Strait of {}",), "désert": ("{} Desert",),
     "mont": ("Mount {}",), "monts": ("{} Mountains",), "île": ("{} Island",), "canal": ("{} Canal",),
+    "pont": ("{} Bridge",), "barrage": ("{} Dam",), "camp": ("{} camp",), "aéroport": ("{} Airport",),
 }
+# French spellings of Arabic and other names against the English ones the gazetteer lists
+# ("Nour Chams" / Nur Shams, "Kouweires" / Kuweires, "Ouaddaï" / Waddai): ou before a vowel
+# is w, else u; ch is sh; dj is j.
+_FRENCH_SPELLING = ((re.compile(r"ou(?=[aeiouyàâéèêëïîôûü])", re.IGNORECASE), "w"),
+                    (re.compile(r"ou", re.IGNORECASE), "u"), (re.compile(r"ch", re.IGNORECASE), "sh"),
+                    (re.compile(r"dj", re.IGNORECASE), "j"))
 _FEATURE_BEFORE = re.compile(r"\b(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?$",
                              re.IGNORECASE)
 _FEATURE_NAME = re.compile(r"^(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?(.+)$",
@@ -65,7 +72,8 @@ class FrenchRecognizer(LanguageRecognizer):
         bare name's English names too: the gazetteer lists features in English)."""
         found = _FEATURE_NAME.match(name)
         if not found:
-            return []
+            english = _english_spelling(name)
+            return [english] if english != name else []
         kind, rest = found.group(1).lower(), found.group(2)
         names = [rest] + [c.place.name for c in self.gazetteer.candidates(rest)[:3]]
         return [form.format(n) for n in dict.fromkeys(names) for form in FEATURE_WORDS[kind]]
@@ -89,6 +97,12 @@ class FrenchRecognizer(LanguageRecognizer):
             if candidates and (notable(candidates) or in_story(candidates, countries)):
                 places.append(m)
         return non_overlapping(places)
+
+
+def _english_spelling(name: str) -> str:
+    for pattern, replacement in _FRENCH_SPELLING:
+        name = pattern.sub(lambda m: replacement[0].upper() + replacement[1:] if m.group()[0].isupper() else replacement, name)
+    return name
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
