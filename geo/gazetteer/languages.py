@@ -22,9 +22,11 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from geo.errors import GazetteerError
 from geo.gazetteer.normalize import normalize
 
 LANGUAGES = ("fr", "ru", "uk", "ar")
+REBUILD = "reinstall geo, or rebuild with: python -m geo.gazetteer.language_build"
 DATA = Path(__file__).resolve().parent / "data"
 
 _AR_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # tashkeel, tatweel
@@ -78,13 +80,19 @@ class LanguageNames:
 
     def _read(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
-        if not self.path.exists():
-            return out
-        with gzip.open(self.path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                key, name, ids = line.rstrip("\n").split("\t")
-                bucket = out.setdefault(key, [])
-                bucket.extend((name, i) for i in ids.split("|"))
+        try:
+            with gzip.open(self.path, "rt", encoding="utf-8") as fh:
+                for line_no, line in enumerate(fh, start=1):
+                    fields = line.rstrip("\n").split("\t")
+                    if len(fields) != 3:
+                        raise GazetteerError(f"{self.path}: line {line_no}: not key, name and ids; "
+                                             f"{REBUILD}")
+                    key, name, ids = fields
+                    out.setdefault(key, []).extend((name, i) for i in ids.split("|"))
+        except FileNotFoundError:
+            raise GazetteerError(f"{self.path}: {self.lang} place names missing; {REBUILD}") from None
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise GazetteerError(f"{self.path}: cannot read {self.lang} place names ({exc}); {REBUILD}") from None
         return out
 
     def lookup(self, name: str) -> list[tuple[str, str]]:

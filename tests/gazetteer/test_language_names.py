@@ -71,3 +71,14 @@ def test_name_files_are_package_data():
     for lang in LANGUAGES:
         relative = names_file(lang).relative_to(ROOT / "geo" / "gazetteer").as_posix()
         assert any(fnmatch(relative, p) for p in patterns["geo.gazetteer"]), relative
+
+
+def test_a_missing_or_broken_name_file_is_one_clear_error(tmp_path):
+    from geo.errors import GazetteerError
+
+    with pytest.raises(GazetteerError, match="ru place names missing"):
+        LanguageNames("ru", tmp_path / "names-ru.tsv.gz").lookup("Харьков")
+    broken = tmp_path / "names-ar.tsv.gz"
+    broken.write_bytes(b"not gzip")
+    with pytest.raises(GazetteerError, match="cannot read ar place names"):
+        LanguageNames("ar", broken).lookup("حلب")
