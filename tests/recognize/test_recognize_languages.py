@@ -122,3 +122,12 @@ def test_french_spellings_meet_the_gazetteers_english_ones():
     assert variants("Nour Chams") == ["Nur Shams"]
     assert variants("Ouaddaï") == ["Waddaï"]
     assert variants("Goma") == []
+
+
+def test_russian_sentence_initial_words_and_bare_adjectives_need_more_than_a_namesake(geoparser):
+    text = ("Обстрелы продолжаются в Донецкой области. Новые удары пришлись по Горловке. "
+            "Харьков обстреляли ночью. Всего погибли трое в Мирном.")
+    found = dict(spans(geoparser.parse(Document("s", text))))
+    assert "Новые" not in found  # an adjective opening a sentence, though villages are called so
+    assert found["Горловке"] == "gn:707753" and found["Харьков"] == "gn:706483"
+    assert "Мирном" in found  # an adjective after a preposition of place

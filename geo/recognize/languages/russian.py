@@ -20,6 +20,7 @@ import itertools
 import re
 from functools import cached_property, lru_cache
 
+from geo.gazetteer.index import COUNTRY_CODES
 from geo.recognize.languages.base import (
     LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
 )
@@ -36,6 +37,7 @@ _UNIT_FORMS = frozenset({
     "районе", "районом", "море", "моря", "морем", "республика", "республики", "республике", "округ",
     "округа", "округе", "озеро", "озера", "озере", "водохранилище", "водохранилища",
 })
+_COUNTRY_OR_REGION = COUNTRY_CODES | {"ADM1", "PPLC", "CONT"}
 # A preposition of place just before a name: "в Купянске", "под Бахмутом", "из Рязани".
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|под|из|у|около|возле|близ|от|до|к|через|над)\s+$", re.IGNORECASE)
 
@@ -92,20 +94,31 @@ class RussianRecognizer(LanguageRecognizer):
                 and any({"Name", "Surn", "Patr"} & t for t in tags))
 
     def _accepted(self, text: str, mention: Mention, candidates, countries: set[str]) -> bool:
-        if notable(candidates) or in_story(candidates, countries):
-            return True
         # Grammemes as plain sets: `"Geox" in tag` checks the name against the dictionary
         # loaded last, and the Ukrainian one has no Geox.
         grammemes = set(self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag.grammemes)
         if "Geox" in grammemes:
             return True
+        after_preposition = _PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
+        if " " not in mention.text and ("ADJF" in grammemes or _sentence_start(text, mention.start)):
+            # "Новые удары ...": at a sentence's start any word is capitalised, and a bare
+            # adjective is a place only after a preposition ("в Мирном")
+            return after_preposition or any(c.place.feature_code in _COUNTRY_OR_REGION for c in candidates)
+        if notable(candidates) or in_story(candidates, countries):
+            return True
         if {"Name", "Surn", "Patr"} & grammemes:
             return False
-        before = _PREPOSITION_BEFORE.search(text, 0, mention.start)
-        return before is not None and any(c.place.feature_class in ("P", "A") for c in candidates)
+        return after_preposition and any(c.place.feature_class in ("P", "A") for c in candidates)
 
     def variants(self, name: str) -> list[str]:
         return list(_variants(self, name))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether a word at `start` opens a sentence (or the text, or a paragraph)."""
+    window = text[max(0, start - 6):start]
+    stripped = window.rstrip(' \t\r\n"«“')
+    return not stripped or stripped[-1] in '.!?…»”"'
 
 
 def _variants(recognizer: RussianRecognizer, name: str):
