@@ -109,8 +109,8 @@ def test_a_french_feature_word_picks_the_feature(geoparser):
 
 def test_an_arabic_demonym_gives_its_country_as_context_but_is_no_place(geoparser):
     # Saraqib is too small to be taken on its name alone; "السوري" (Syrian) says the story is in Syria.
-    with_demonym = "قال ناشطون إن قصفا استهدف سراقب، فيما نفى الجيش السوري ذلك."
-    without = "قال ناشطون إن قصفا استهدف سراقب، فيما نفى الجيش ذلك."
+    with_demonym = "قال ناشطون إن قصفا وقع في سراقب، فيما نفى الجيش السوري ذلك."
+    without = "قال ناشطون إن قصفا وقع في سراقب، فيما نفى الجيش ذلك."
     assert dict(spans(geoparser.parse(Document("d1", with_demonym)))) == {"سراقب": "gn:164816"}
     assert spans(geoparser.parse(Document("d2", without))) == []
 
@@ -131,3 +131,17 @@ def test_russian_sentence_initial_words_and_bare_adjectives_need_more_than_a_nam
     assert "Новые" not in found  # an adjective opening a sentence, though villages are called so
     assert found["Горловке"] == "gn:707753" and found["Харьков"] == "gn:706483"
     assert "Мирном" in found  # an adjective after a preposition of place
+
+
+def test_arabic_common_words_that_are_faraway_towns_stay_words(geoparser):
+    # the central bank, the stock exchange, "he indicated": towns of Iran and Turkey by spelling
+    text = ("أعلن البنك المركزي رفع سعر الفائدة، وأشار البيان إلى أن الاقتصاد سيواجه صعوبات، "
+            "فيما تراجعت أسهم الشركات الكبرى في البورصة.")
+    assert spans(geoparser.parse(Document("c", text))) == []
+
+
+def test_arabic_places_in_a_list_share_their_framing(geoparser):
+    text = "أعلنت السلطات تعطيل الدوام في محافظات البصرة وميسان وذي قار."
+    found = dict(spans(geoparser.parse(Document("l", text))))
+    assert {geoparser.gazetteer.get(i).country_code for i in found.values()} == {"IQ"}
+    assert len(found) == 3

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from geo.gazetteer.index import COUNTRY_CODES
 from geo.gazetteer.languages import fold
 from geo.recognize.languages.base import (
     NOTABLE_POPULATION, LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
@@ -43,7 +44,17 @@ PLACE_WORDS = frozenset({
     "مدينة", "مدينه", "بلدة", "بلده", "قرية", "قريه", "محافظة", "محافظه", "ولاية", "ولايه", "منطقة",
     "منطقه", "إقليم", "اقليم", "مخيم", "معبر", "العاصمة", "العاصمه", "ميناء", "مديرية", "مديريه",
     "بلدات", "قرى", "مدن", "ريف", "جزيرة", "جزيره", "نهر", "بحر", "مطار", "قاعدة",
+    "ميناءي", "موانئ", "محافظتي", "مخيمي", "بلدية", "ضاحية", "حي",
 })
+# Prepositions and directions before a place: in, from, to, on, near, towards, between, until,
+# inside, outside, north/south/east/west (of), centre, outskirts, around, border.
+LOCATIVE_WORDS = frozenset({
+    "في", "من", "إلى", "الى", "على", "عن", "قرب", "نحو", "بين", "حتى", "داخل", "خارج", "شمال", "جنوب",
+    "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "أطراف", "اطراف", "ضواحي", "محيط", "حول",
+    "تجاه", "باتجاه", "أنحاء", "قبالة", "مشارف", "بلدتي", "مدينتي", "قريتي", "مضيق", "سواحل", "ساحل",
+    "فوق", "عند", "لدى", "أمام", "بمحاذاة", "محافظات", "مدن", "بلدات", "قرى", "مناطق", "ولايات", "مخيمات",
+})
+SOVEREIGN_CODES = COUNTRY_CODES | {"CONT", "PPLC"}
 # Frequent words of news Arabic that GeoNames also lists as some hamlet's name.
 STOPWORDS = frozenset({
     "في", "من", "على", "إلى", "الى", "عن", "مع", "بين", "بعد", "قبل", "حتى", "منذ", "خلال", "أن", "إن",
@@ -65,9 +76,14 @@ STOPWORDS = frozenset({
     "وقف", "إطلاق", "النار", "هدنة", "الهدنة", "اتفاق", "قصف", "غارة", "غارات", "هجوم", "معارك",
     "الأشهر", "أشهر", "شهر", "الشهر", "الأسبوع", "أسبوع", "الأيام", "أيام", "الساعات", "ساعات",
     "سنوات", "السنوات", "العام", "الماضي", "الماضية", "المقبل", "المقبلة", "الحالي", "الحالية",
-    "المالي", "المالية", "ماليا",  # financial, not Mali (the article never goes with the country)
+    "البلاد", "بلاد", "شبه", "صعيد", "لجنة", "اللجنة", "الفارين", "النازحين", "اللاجئين",
+    "المالي", "المالية", "ماليا", "البورصة", "بورصة", "البنك", "بنك", "المركزي", "الاقتصاد",  # financial, not Mali (the article never goes with the country)
     "عبر", "ضد", "لدى", "دون", "حول", "أمام", "خلف", "فوق", "تحت", "داخل", "خارج", "قرب", "أنحاء",
 }) | _spacy_stop_words()
+
+
+# Words that are never a place's name on their own: stop words, place words, prepositions.
+NOT_NAMES = STOPWORDS | PLACE_WORDS | LOCATIVE_WORDS
 
 
 class ArabicRecognizer(LanguageRecognizer):
@@ -85,16 +101,27 @@ class ArabicRecognizer(LanguageRecognizer):
             mention, candidates, used = hit
             proposals.append((mention, candidates, i))
             i += used
+        # Pass 1: what stands on its own. Pass 2: towns of the countries pass 1 and the
+        # demonyms name. A single word needs more than a namesake: news Arabic has no capitals,
+        # and "البنك" (the bank), "المركزي" (central) are also towns of Iran.
         countries = self._demonym_countries(text, words)
-        for mention, candidates, _ in proposals:
-            if notable(candidates):
+        strong: set[int] = set()
+        for k, (mention, candidates, index) in enumerate(proposals):
+            single = " " not in mention.text
+            cue = _after_place_word(text, words, index)
+            locative = cue or _locative(text, words, index, mention)
+            if _sovereign(candidates) or cue or (notable(candidates) and (locative or not single)):
+                strong.add(k)
                 countries |= countries_of([c for c in candidates if c.place.feature_class == "A"
                                            or c.place.population >= NOTABLE_POPULATION])
-        kept = []
-        for mention, candidates, index in proposals:
-            before = text[words[index - 1][0]:words[index - 1][1]] if index else ""
-            cue = before in PLACE_WORDS or (before[:1] in PROCLITICS and before[1:] in PLACE_WORDS)
-            if cue or notable(candidates) or in_story(candidates, countries):
+        kept: list[Mention] = []
+        for k, (mention, candidates, index) in enumerate(proposals):
+            if k in strong:
+                kept.append(mention)
+                continue
+            framed = (" " in mention.text or _locative(text, words, index, mention)
+                      or _listed_after(text, words, index, mention, kept[-1] if kept else None))
+            if framed and (notable(candidates) or in_story(candidates, countries)):
                 kept.append(mention)
         return non_overlapping(kept)
 
@@ -132,7 +159,7 @@ class ArabicRecognizer(LanguageRecognizer):
             if "\n" in text[start:end] or any(ch in ".,،؛:!?()\"" for ch in text[start:end]):
                 continue
             readings = list(_readings(text[start:end]))
-            if n == 1 and (len(readings[0][1]) < 3 or any(name in STOPWORDS for _, name in readings)
+            if n == 1 and (len(readings[0][1]) < 3 or any(name in NOT_NAMES for _, name in readings)
                            or (readings[0][1][0] in PROCLITICS and readings[0][1][1:] in STOPWORDS)
                            or any(fold(name, "ar") in self._demonyms for _, name in readings)):
                 continue  # "وفي" is "و" + "في", not a town; "السوري" is Syrian, not a place
@@ -142,6 +169,47 @@ class ArabicRecognizer(LanguageRecognizer):
                     s = start + offset
                     return Mention(s, end, text[s:end], "GAZ"), candidates, n
         return None
+
+
+def _sovereign(candidates) -> bool:
+    """A country, a continent or a capital: taken wherever it stands."""
+    return any(c.place.feature_code in SOVEREIGN_CODES for c in candidates if not c.demonym)
+
+
+def _previous_word(text: str, words: list[tuple[int, int]], index: int) -> tuple[str, ...]:
+    """The word before, as written and without a proclitic."""
+    if index == 0:
+        return ()
+    before = text[words[index - 1][0]:words[index - 1][1]]
+    return (before, before[1:]) if before[:1] in PROCLITICS else (before,)
+
+
+def _after_place_word(text: str, words: list[tuple[int, int]], index: int) -> bool:
+    """"مدينة X", "بلدة X", "محافظة X": the word before says X is a place."""
+    return any(w in PLACE_WORDS for w in _previous_word(text, words, index))
+
+
+def _listed_after(text: str, words: list[tuple[int, int]], index: int, mention: Mention,
+                  previous: Mention | None) -> bool:
+    """"حلب وإدلب", "كفركلا ومرجعيون": joined by و (attached or alone) to the place just before."""
+    attached = text[words[index][0]:mention.start]
+    joined = attached in ("و", "ف") or (index > 0 and text[words[index - 1][0]:words[index - 1][1]] in ("و", "أو"))
+    if not joined or index == 0:
+        return False
+    first = index - 1 if attached else index - 2  # the word of the place before ("X" in "X وY")
+    if first < 0:
+        return False
+    if previous is not None and previous.end >= words[first][0]:
+        return True
+    # a place the gazetteer lacks, framed as one: "بين بلدتي كفركلا ومرجعيون"
+    return _after_place_word(text, words, first) or any(w in LOCATIVE_WORDS for w in _previous_word(text, words, first))
+
+
+def _locative(text: str, words: list[tuple[int, int]], index: int, mention: Mention) -> bool:
+    """A preposition or direction before ("في", "شمال"), or an attached ب ("بحلب")."""
+    if text[words[index][0]:mention.start] == "ب":
+        return True
+    return any(w in LOCATIVE_WORDS for w in _previous_word(text, words, index))
 
 
 def _readings(span: str):
