@@ -7,11 +7,15 @@ carry one attached proclitic (و ب ل ف ك): "وحلب" is "و" + "حلب", "�
 "للاذقية" is "ل" + "اللاذقية" with the article's alef dropped. The span reported is the name
 without its proclitic, as the annotators mark it.
 
-A candidate is taken when it is notable on its own (a country, a first-level region, a
-capital, a city of 50,000 or more), when a word before it says it is a place ("مدينة",
-"محافظة", "مخيم" ...), or when it is a town of a country the story already names.
-Everyday words that GeoNames also lists as some faraway town ("سيول", floods: Seoul) are
-stopwords. These
+Arabic writes no capitals, and many everyday words are also some faraway town's name
+("البنك", the bank, is a town of Iran; "سيول", floods, is Seoul), so a candidate is taken:
+- on its own, as a country, continent or capital, or after a place word ("مدينة", "محافظة",
+  "مخيم" ...);
+- as a notable place (a first-level region, a city of 50,000 or more) after a preposition
+  or direction ("في", "شمال" ...) or an attached ب, or when it has several words;
+- as a town of the story's countries (named, or implied by an adjective: "السوري") when so
+  framed, or listed with such a place ("كفركلا ومرجعيون").
+Stopwords (spaCy's Arabic list and news words) are never names. These
 rules stand until the learned recogniser decides Arabic candidates by context.
 """
 from __future__ import annotations
