@@ -209,6 +209,18 @@ def gazetteer_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gazetteer-index", type=Path, metavar="PATH",
                    help="use this index from `geo gazetteer import` instead of the shipped "
                         "gazetteer (also $GEO_GAZETTEER_INDEX)")
+    p.add_argument("--lang", type=_language_code, metavar="CODE",
+                   help="the documents' language (en, fr, ru, uk, ar) instead of detecting it "
+                        "per document; a JSONL line's own \"lang\" still wins")
+
+
+def _language_code(value: str) -> str:
+    from geo.recognize.languages import SUPPORTED
+
+    code = value.strip().lower()
+    if code not in SUPPORTED:
+        raise argparse.ArgumentTypeError(f"{value!r}: geo reads {', '.join(SUPPORTED)}")
+    return code
 
 
 def recognizer_option(p: argparse.ArgumentParser) -> None:
@@ -253,7 +265,7 @@ def parser_for(args: argparse.Namespace):
         from geo.recognize.recognizer import Recognizer
 
         recognizer = Recognizer(gazetteer, model=args.recognizer)
-    return Geoparser(gazetteer, resolver=resolver, recognizer=recognizer)
+    return Geoparser(gazetteer, resolver=resolver, recognizer=recognizer, lang=getattr(args, "lang", None))
 
 
 def parse_inputs(args: argparse.Namespace) -> Iterator:
@@ -341,14 +353,14 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from geo.evaluation.corpora import CONVENTIONS, corpus_name, read_corpus
+    from geo.evaluation.corpora import CONVENTIONS, by_language, corpus_name, read_corpus
     from geo.evaluation.evaluate import evaluate, format_summary, format_table, write_errors
 
-    corpora = [(corpus_name(path), read_corpus(path)) for path in args.corpora]
+    corpora = [part for path in args.corpora for part in by_language(corpus_name(path), read_corpus(path))]
     geoparser = parser_for(args)
     reports, errors = {}, []
     for name, docs in corpora:
-        convention = CONVENTIONS[name]
+        convention = CONVENTIONS[name.split("/")[0]]
         recognizer = geoparser.recognizer
         recognizer.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
         recognizer.org_places = (convention.org_places if args.org_places == "auto"

@@ -89,6 +89,8 @@ def portable(geoparser: Any) -> Any:
     """A copy of `geoparser` that pickles small: without a language model it loaded itself
     (each worker loads its own), but with one it was given explicitly."""
     clone = copy.copy(geoparser)
+    if hasattr(clone, "_languages"):
+        clone._languages = {}  # other languages' recognisers load again in the worker, when needed
     recognizer = getattr(geoparser, "recognizer", None)
     if recognizer is not None and "nlp" in vars(recognizer):
         recognizer = copy.copy(recognizer)

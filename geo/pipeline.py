@@ -3,19 +3,34 @@
 `Geoparser` holds the loaded gazetteer and the (lazily loaded) language model, so that many
 documents share one load. Documents that carry their own mention spans skip recognition
 (resolution mode) and never load the model.
+
+Each document goes by its language: its own `lang`, else the Geoparser's `lang` (`--lang`),
+else the detected one. English takes the path above; French, Russian, Ukrainian and Arabic
+take their language's recogniser and a resolver over that language's view of the gazetteer
+(`geo.gazetteer.localized`), both made on the first document of the language. A language
+geo does not read gets no places, and a notice with `-v`.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from importlib import import_module
 from itertools import islice
 from pathlib import Path
 
 from geo.errors import ModelError, described
 from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.languages import LanguageNames
+from geo.gazetteer.localized import LocalizedGazetteer
+from geo.recognize.languages import ENGLISH, RECOGNIZERS, detect
 from geo.recognize.recognizer import Recognizer
 from geo.resolve.resolver import Resolver
 from geo.resolve.source_locale import SourceLocales
 from geo.types import Candidate, Document, Mention, ParseResult
+
+
+logger = logging.getLogger("geo")
 
 
 class Geoparser:
@@ -27,11 +42,14 @@ class Geoparser:
         recognizer: Recognizer | None = None,
         resolver: Resolver | None = None,
         demonyms: bool = True,
+        lang: str | None = None,
     ):
         self.gazetteer = gazetteer or Gazetteer.load(gazetteers)
         self.recognizer = recognizer or Recognizer(self.gazetteer, demonyms=demonyms)
         self.resolver = resolver or Resolver(self.gazetteer)
         self.locales = SourceLocales()
+        self.lang = lang  # every document's language, when the caller knows it (--lang)
+        self._languages: dict[str, tuple[object, Resolver]] = {}
 
     def parse(self, document: Document | str) -> ParseResult:
         if isinstance(document, str):
@@ -62,17 +80,54 @@ class Geoparser:
             yield from results
 
     def _parse_batch(self, batch: list[Document]) -> Iterator[ParseResult]:
+        batch = [self._with_language(d) for d in batch]
         readable = [d for d in batch if not getattr(d, "error", None)]
-        needs_model = [d for d in readable if d.mentions is None]
-        found = iter(self.recognizer.recognize_many([d.text for d in needs_model])) if needs_model else iter(())
+        found: dict[int, list[Mention]] = {}
+        by_lang: dict[str, list[Document]] = {}
+        for d in readable:
+            if d.mentions is None:
+                by_lang.setdefault(d.lang, []).append(d)
+        for lang, docs in by_lang.items():
+            recognizer = self._language(lang)[0]
+            if recognizer is None:
+                for d in docs:
+                    logger.info("%s: language %r is not one geo reads (English, French, Russian, "
+                                "Ukrainian, Arabic): no places", d.id, d.lang)
+                    found[id(d)] = []
+                continue
+            for d, mentions in zip(docs, recognizer.recognize_many([d.text for d in docs])):
+                found[id(d)] = mentions
         for doc in batch:
             if getattr(doc, "error", None):
                 yield ParseResult(doc, error=doc.error)  # type: ignore[attr-defined]
                 continue
-            mentions = given_mentions(doc) if doc.mentions is not None else next(found)
-            resolutions = self.resolver.resolve(doc.text, mentions, locale=self.locales.prior(doc))
+            mentions = given_mentions(doc) if doc.mentions is not None else found[id(doc)]
+            resolver = self._language(doc.lang)[1] or self.resolver
+            resolutions = resolver.resolve(doc.text, mentions, locale=self.locales.prior(doc))
             self.locales.observe(doc, resolutions)
             yield ParseResult(doc, tuple(resolutions))
+
+    def _with_language(self, doc: Document) -> Document:
+        if getattr(doc, "error", None):
+            return doc
+        lang = (self.lang or doc.lang or detect(doc.text) or "?").lower()
+        if lang == doc.lang or (lang == ENGLISH and not doc.lang):
+            return doc  # an English document comes back as it came ("" reads as English)
+        return replace(doc, lang=lang)
+
+    def _language(self, lang: str) -> tuple[object | None, Resolver | None]:
+        """(recogniser, resolver) for a language; (None, None) for one geo does not read."""
+        if lang in ("", ENGLISH):
+            return self.recognizer, self.resolver
+        if lang not in RECOGNIZERS:
+            return None, None
+        if lang not in self._languages:
+            module, name = RECOGNIZERS[lang]
+            view = LocalizedGazetteer(self.gazetteer, lang, LanguageNames(lang))
+            recognizer = getattr(import_module(module), name)(view)
+            view.variants = recognizer.variants
+            self._languages[lang] = (recognizer, Resolver(view))  # type: ignore[arg-type]
+        return self._languages[lang]
 
     def _parse_alone(self, doc: Document) -> ParseResult:
         try:
@@ -90,10 +145,14 @@ class Geoparser:
     def rank(self, name: str, context: str = "") -> list[Candidate]:
         """Candidates for one name, best first, scored as if it stood in `context`."""
         text = f"{name}\n{context}" if context else name
+        lang = (self.lang or detect(text) or "?").lower()
+        recognizer, resolver = self._language(lang)
+        if recognizer is None or resolver is None:
+            return []
         mentions = [Mention(0, len(name), name, "GIVEN")]
         if context:
-            mentions += [m for m in self.recognizer.recognize(text) if m.start > len(name)]
-        return list(self.resolver.resolve(text, mentions)[0].candidates)
+            mentions += [m for m in recognizer.recognize(text) if m.start > len(name)]
+        return list(resolver.resolve(text, mentions)[0].candidates)
 
 
 def given_mentions(document: Document) -> list[Mention]:

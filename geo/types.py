@@ -52,6 +52,7 @@ class Document:
     mentions: tuple[tuple[int, int], ...] | None = None
     site_name: str = ""  # the publication, from a web page's metadata
     author: str = ""  # from a web page's or report's metadata
+    lang: str = ""  # ISO 639-1 code ("fr", "ru", "ar"); "" until detected (geo.recognize.languages)
 
 
 @dataclass(frozen=True, slots=True)

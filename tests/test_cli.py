@@ -95,3 +95,22 @@ def test_map_of_the_example_via_python_m(tmp_path):
     assert "Hmeimim" in html and "Tartous" in html
     # The popup of Hmeimim quotes its sentence with the mention highlighted.
     assert "At <mark>Hmeimim</mark>, Reuters saw Russian soldiers walking around the base" in html
+
+
+def test_lang_option_and_languages_geo_does_not_read(tmp_path, capsys):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps({"id": "z", "text": "叙利亚北部阿勒颇的战斗仍在继续。"}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "r", "text": "Обстрелу подверглись окраины Харькова."}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    code, out, err = run(capsys, "-v", "extract", str(path))
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [d["id"] for d in lines] == ["z", "r"] and lines[0]["mentions"] == []
+    assert [(m["text"], m["name"]) for m in lines[1]["mentions"]] == [("Харькова", "Kharkiv")]
+    assert [line for line in err.splitlines() if "'zh'" in line] == [
+        "geo: z: language 'zh' is not one geo reads (English, French, Russian, Ukrainian, Arabic): no places"]
+    with pytest.raises(SystemExit) as exited:
+        main(["extract", "--lang", "xx", str(path)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "geo extract: error: argument --lang: 'xx': geo reads en, fr, ru, uk, ar"

@@ -116,6 +116,7 @@ class GoldDocument:
     title: str
     url: str
     toponyms: tuple[GoldToponym, ...]
+    lang: str = ""  # the multilingual set's language ("fr", "ru", "ar"); "" for English corpora
 
 
 @dataclass(slots=True)
@@ -190,6 +191,15 @@ def corpus_name(path: str | os.PathLike[str]) -> str:
     return _detect(_parse(path), path)
 
 
+def by_language(name: str, docs: list[GoldDocument]) -> list[tuple[str, list[GoldDocument]]]:
+    """A corpus whose cases carry `lang` (multilingual-dev) as one part per language, named
+    "conflict/fr", ... so that each language is scored apart; any other corpus whole."""
+    langs = sorted({d.lang for d in docs})
+    if langs == [""]:
+        return [(name, docs)]
+    return [(f"{name}/{lang or 'en'}", [d for d in docs if d.lang == lang]) for lang in langs]
+
+
 def anchor(text: str, phrase: str, start: int, window: int = ANCHOR_WINDOW) -> tuple[int, bool] | None:
     """Where `phrase` really is in `text`, expected at `start`: (offset, case_matched) or None.
 
@@ -246,14 +256,15 @@ def _read_conflict(path: str | os.PathLike[str]) -> tuple[list[GoldDocument], An
                     raise TypeError("text must be a string and places a list")
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"{where}: not a conflict-set case ({type(exc).__name__}: {exc})") from None
-            toponyms = [_conflict_place(place, text, where) for place in places]
+            toponyms = [_conflict_place(place, text, where, case.get("lang")) for place in places]
             stats.exact += len(toponyms)
             toponyms.sort(key=lambda t: (t.start, t.end))
-            docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms)))
+            docs.append(GoldDocument(doc_id, text, str(case.get("region", "")), "", tuple(toponyms),
+                                     lang=str(case.get("lang") or "")))
     return docs, stats
 
 
-def _conflict_place(place: object, text: str, where: str) -> GoldToponym:
+def _conflict_place(place: object, text: str, where: str, lang: object = None) -> GoldToponym:
     """One annotated place of a JSONL case: its name's first whole-word occurrence, or the
     span its `start` and `end` give (a user's own annotations); `kind` (optional) sets the
     tolerance, `lat`/`lon` (optional) the point."""
@@ -271,7 +282,7 @@ def _conflict_place(place: object, text: str, where: str) -> GoldToponym:
                 raise InputError(f"{where}: span {start}-{end} is {text[start:end]!r}, not {name!r}")
             name = text[start:end]
         else:
-            found = first_word_occurrence(text, name)
+            found = first_word_occurrence(text, name, proclitics=ARABIC_PROCLITICS if lang == "ar" else "")
             if found is None:
                 raise InputError(f"{where}: {name!r} does not occur as a whole word in the text")
             start, end = found, found + len(name)
@@ -283,12 +294,17 @@ def _conflict_place(place: object, text: str, where: str) -> GoldToponym:
     return GoldToponym(start, end, name, *point, kind=kind, tolerance_km=KIND_TOLERANCE_KM.get(kind))
 
 
-def first_word_occurrence(text: str, name: str) -> int | None:
-    """Offset of the first occurrence of `name` not inside a longer word, or None."""
+ARABIC_PROCLITICS = "وبلفك"  # multilingual-dev.md: "وحلب" is annotated "حلب"
+
+
+def first_word_occurrence(text: str, name: str, proclitics: str = "") -> int | None:
+    """Offset of the first occurrence of `name` not inside a longer word, or None; in Arabic
+    text, one attached proclitic letter may precede it."""
     if not name:
         return None
-    found = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)
-    return found.start() if found else None
+    before = f"(?<!\\w)(?:[{proclitics}])?" if proclitics else r"(?<!\w)"
+    found = re.search(before + "(" + re.escape(name) + r")(?!\w)", text)
+    return found.start(1) if found else None
 
 
 # --------------------------------------------------------------------------- XML reading

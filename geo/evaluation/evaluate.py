@@ -254,7 +254,8 @@ def _score_e2e_document(
 
 
 def _document(gold: GoldDocument, mentions: tuple[tuple[int, int], ...] | None) -> Document:
-    return Document(id=gold.id, text=gold.text, title=gold.title, url=gold.url, mentions=mentions)
+    return Document(id=gold.id, text=gold.text, title=gold.title, url=gold.url, mentions=mentions,
+                    lang=gold.lang)
 
 
 def _call(parse: Parser, doc: Document, report: EvalReport) -> ParseResult:

@@ -1416,6 +1416,7 @@ def build(args: argparse.Namespace) -> int:
         sys.exit(f"duplicate ids: {dup[:10]}")
     shrink(rows, MAX_BYTES - 500_000)
     write(rows, args.out)
+    importlib.import_module("geo.gazetteer.language_build").build_language_names(args.out, args.cache)
     summary(rows, args.out)
     return 0
 

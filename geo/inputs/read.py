@@ -723,13 +723,16 @@ def parse_jsonl_line(raw: bytes | str, path: object, line_no: int) -> Document:
     if not isinstance(title, str) or not isinstance(url, str):
         raise InputError(f"{where}: \"title\" and \"url\" must be strings")
     date = iso_date(obj.get("date"), where)
+    lang = obj.get("lang", "")
+    if not isinstance(lang, str):
+        raise InputError(f"{where}: \"lang\" must be a string (an ISO 639-1 code such as \"fr\")")
     mentions = _given_mentions(obj.get("mentions"), text, where)
     if mentions is None and len(text) > MODEL_MAX_CHARS:
         raise InputError(f"{where}: text of {len(text):,} characters is too long to recognise places in "
                          f"(at most {MODEL_MAX_CHARS:,}); split it or give \"mentions\"")
     return Document(
         id=_clean(str(doc_id)), text=_clean(text), title=_clean(title), url=_clean(url), source=str(path),
-        mentions=mentions, date=date,
+        mentions=mentions, date=date, lang=lang.strip().lower(),
     )
 
 

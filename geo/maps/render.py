@@ -79,7 +79,17 @@ def popup_head(summary: PlaceSummary) -> str:
     count = f"{summary.mentions} mention" + ("s" if summary.mentions != 1 else "")
     also = summary.gazetteer_name
     meta = " · ".join(_escape(f) for f in [also and f"gazetteer: {also}", *facts, count] if f)
-    return f'<div class="geo-place">{_escape(summary.label)}</div><div class="geo-meta">{meta}</div>'
+    return (f'<div class="geo-place"{_rtl(summary.label)}>{_escape(summary.label)}</div>'
+            f'<div class="geo-meta">{meta}</div>')
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he"})
+_RTL_LETTER = re.compile(r"[\u0590-\u08ff]")
+
+
+def _rtl(text: str, lang: str = "") -> str:
+    """` dir="rtl"` for Arabic (or Hebrew) text, so it reads right to left; "" otherwise."""
+    return ' dir="rtl"' if lang in RTL_LANGUAGES or (not lang and _RTL_LETTER.search(text)) else ""
 
 
 def popup_html(summary: PlaceSummary) -> str:
@@ -113,7 +123,7 @@ def _article_title(doc: Document) -> str:
 
 def _excerpts_html(article: ArticleExcerpts) -> str:
     return "".join(
-        f'<p class="geo-excerpt">{_escape(e.before)}<mark>{_escape(e.highlight)}</mark>'
+        f'<p class="geo-excerpt"{_rtl(e.text, article.document.lang)}>{_escape(e.before)}<mark>{_escape(e.highlight)}</mark>'
         f"{_escape(e.after)}</p>"
         for e in article.excerpts
     )

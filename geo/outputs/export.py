@@ -37,12 +37,13 @@ def display_name(name: str, written: Iterable[str]) -> str:
 
     Forms that differ only in case count together; the shown spelling is the group's commonest
     one that is not a shouting dateline ("DAMASCUS -"), title-cased if that is all there is.
-    Ties go to the form written first.
+    Ties go to the form written first. Forms in other scripts (Russian "Харькова", Arabic
+    "حلب", often inflected) are left to `text`: the display name is then the gazetteer's.
     """
     groups: dict[str, Counter[str]] = {}
     for form in written:
         form = " ".join(form.split())
-        if form:
+        if form and _latin(form):
             groups.setdefault(form.casefold(), Counter())[form] += 1
     if not groups:
         return plain_name(name)
@@ -51,6 +52,10 @@ def display_name(name: str, written: Iterable[str]) -> str:
     if quiet:
         return quiet[0]
     return best.most_common(1)[0][0].title()
+
+
+def _latin(form: str) -> bool:
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in form)
 
 
 def document_fields(doc: Document) -> dict[str, str]:

@@ -61,8 +61,16 @@ KIND_BEFORE: dict[str, Kind] = {
     "sea of": KIND_AFTER["sea"],
     "lake of": _LAKE,
 }
+# French feature words before the name ("le lac Tchad", "le fleuve Niger", "le golfe de
+# Guinée"): only the resolver reads them (the English recogniser's spans never start so).
+FRENCH_KIND_BEFORE: dict[str, Kind] = {
+    "lac": _LAKE, "fleuve": _WATER, "rivière": _WATER, "golfe": KIND_AFTER["gulf"],
+    "détroit": KIND_AFTER["strait"], "mer": KIND_AFTER["sea"],
+}
 _AFTER = re.compile(r"^(?P<name>.+?)[\s-]+(?P<kind>" + "|".join(KIND_AFTER) + r")$", re.IGNORECASE)
 _BEFORE = re.compile(r"^(?:the\s+)?(?P<kind>" + "|".join(KIND_BEFORE) + r")\s+(?P<name>.+)$", re.IGNORECASE)
+_FRENCH_BEFORE = re.compile(r"^(?P<kind>" + "|".join(FRENCH_KIND_BEFORE) + r")\s+"
+                            r"(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?(?P<name>.+)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -72,11 +80,11 @@ def split_kind(text: str) -> tuple[str, Kind] | None:
     The name must keep a capital letter ("the Valley" is no kind-framed name). Cached: the
     resolver asks for every mention.
     """
-    for pattern, table in ((_AFTER, KIND_AFTER), (_BEFORE, KIND_BEFORE)):
+    for pattern, table in ((_AFTER, KIND_AFTER), (_BEFORE, KIND_BEFORE), (_FRENCH_BEFORE, FRENCH_KIND_BEFORE)):
         m = pattern.match(text.strip())
         if m and m.group("name")[:1].isupper():
             return m.group("name"), table[" ".join(m.group("kind").lower().split())]
     return None
 
 
-__all__ = ["KIND_AFTER", "KIND_BEFORE", "Kind", "split_kind"]
+__all__ = ["FRENCH_KIND_BEFORE", "KIND_AFTER", "KIND_BEFORE", "Kind", "split_kind"]

@@ -280,3 +280,25 @@ def test_conflict_dev_reads_whole():
     docs = read_corpus(path)
     assert (len(docs), sum(len(d.toponyms) for d in docs)) == (40, 361)
     assert all(d.text[t.start:t.end] == t.phrase and t.tolerance_km for d in docs for t in d.toponyms)
+
+
+def test_the_multilingual_set_is_scored_per_language():
+    from conftest import SHARED
+
+    from geo.evaluation.corpora import by_language, corpus_name, read_corpus
+
+    path = SHARED / "corpora" / "multilingual-dev.jsonl"
+    parts = dict(by_language(corpus_name(path), read_corpus(path)))
+    assert sorted(parts) == ["conflict/ar", "conflict/fr", "conflict/ru"]
+    assert [sum(len(d.toponyms) for d in parts[k]) for k in sorted(parts)] == [100, 99, 100]
+    assert all(d.lang == "ar" for d in parts["conflict/ar"])
+    for doc in parts["conflict/ar"]:  # "وحلب" is annotated "حلب": the span leaves the proclitic out
+        assert all(doc.text[t.start:t.end] == t.phrase for t in doc.toponyms)
+
+
+def test_an_arabic_name_may_follow_a_proclitic_but_not_a_letter_of_a_longer_word():
+    from geo.evaluation.corpora import ARABIC_PROCLITICS, first_word_occurrence
+
+    assert first_word_occurrence("قصف وحلب", "حلب", proclitics=ARABIC_PROCLITICS) == 5
+    assert first_word_occurrence("قصف وحلب", "حلب") is None
+    assert first_word_occurrence("قصف محلب", "حلب", proclitics=ARABIC_PROCLITICS) is None

@@ -406,3 +406,15 @@ def test_opening_view_is_the_story_not_every_far_place():
              Spot(31.0, 36.0, 4), Spot(32.62, 36.10, 4), Spot(35.53, 35.79, 3), Spot(28.0, 17.0, 2)]
     south, west, north, east = story_bounds(spots)
     assert 30 <= south and north <= 37 and 34 <= west and east <= 39
+
+
+def test_arabic_popups_read_right_to_left_and_english_ones_are_unchanged():
+    from dataclasses import replace
+
+    arabic = result("a", "قصف في حلب.", ("حلب", ALEPPO))
+    arabic = replace(arabic, document=replace(arabic.document, lang="ar"))
+    html = popup_html(summarize_places([arabic])[0])
+    assert '<div class="geo-place">Aleppo</div>' in html  # the gazetteer's name heads the popup
+    assert '<p class="geo-excerpt" dir="rtl">' in html and "<mark>حلب</mark>" in html
+    english = popup_html(summarize_places([result("e", "Shelling in Aleppo.", ("Aleppo", ALEPPO))])[0])
+    assert "dir=" not in english

@@ -89,3 +89,7 @@ def test_display_name_rules():
     assert display_name("Zürich", ["Zürich", "Zurich", "Zürich"]) == "Zürich"  # as the articles write it
     assert display_name("United States", ["U.S.", "US", "U.S."]) == "U.S."
     assert display_name("Dar‘ā", ["Daraa", "Deraa", "Deraa"]) == "Deraa"
+    # Cyrillic and Arabic forms (inflected, with an article) stay in `text`: the gazetteer's name
+    assert display_name("Kharkiv", ["Харькова", "Харькове"]) == "Kharkiv"
+    assert display_name("Ḩalab", ["حلب"]) == "Halab"
+    assert display_name("Aleppo", ["حلب", "Alep"]) == "Alep"

@@ -1,0 +1,75 @@
+"""The gazetteer as a document in one language sees it: its names in that language first.
+
+The resolver asks a gazetteer for `candidates(name)` with the name as written. For a Russian
+story that name is inflected ("Харькове"), for an Arabic one it may carry the article; the
+language's recogniser knows how to bring it to its listed forms (`variants`: lemmas, the name
+without a proclitic), and the per-language name file (`geo.gazetteer.languages`) maps those
+to gazetteer rows. The view answers with those rows, so the resolver, its country context
+and its ranking work unchanged on French, Russian and Arabic text.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.languages import LanguageNames
+from geo.types import Candidate
+
+Variants = Callable[[str], Iterable[str]]
+
+
+class LocalizedGazetteer:
+    """`Gazetteer`'s lookups for text in `lang`; everything else is the base gazetteer's.
+
+    French shares the Latin script with the gazetteer's own names, so its lookups add the
+    base gazetteer's answers (Bamako is Bamako); Russian, Ukrainian and Arabic names come from
+    their name files only (a Cyrillic or Arabic key never meets a Latin one anyway).
+    """
+
+    def __init__(self, base: Gazetteer, lang: str, names: LanguageNames, variants: Variants | None = None):
+        self.base = base
+        self.lang = lang
+        self.names = names
+        self.variants = variants or (lambda name: ())
+        self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
+
+    def __getattr__(self, attr: str):
+        return getattr(self.base, attr)
+
+    def candidates(self, name: str) -> list[Candidate]:
+        return list(self._lookup(name))
+
+    def _lookup_uncached(self, name: str) -> tuple[Candidate, ...]:
+        out: dict[str, Candidate] = {}
+        for form in (name, *self.variants(name)):
+            for alias, place_id in self.names.lookup(form):
+                if place_id not in out:
+                    place = self.base.get(place_id)
+                    if place is not None:
+                        out[place_id] = Candidate(place, alias)
+            if out:
+                break
+        if self.lang == "fr":
+            for form in (name, *self.variants(name)):
+                found = self.base.candidates(form)
+                for c in found:
+                    out.setdefault(c.place.id, c)
+                if found:
+                    break
+        return tuple(sorted(out.values(), key=lambda c: -c.place.population))
+
+    def has_name(self, name: str) -> bool:
+        return bool(self._lookup(name))
+
+    def translit_candidates(self, name: str) -> list[Candidate]:
+        if self.lang != "fr":
+            return []
+        for form in (name, *self.variants(name)):
+            found = self.base.translit_candidates(form)
+            if found:
+                return found
+        return []
+
+    def fuzzy_candidates(self, name: str, countries: Iterable[str], **kwargs) -> list[tuple[Candidate, float]]:
+        return self.base.fuzzy_candidates(name, countries, **kwargs) if self.lang == "fr" else []
