@@ -35,7 +35,7 @@ def test_demonyms_are_marked_and_can_be_left_out(geoparser):
         ("Clashes broke out in Zawiya, while floods devastated Derna in the east of Libya.", "Derna"),
         ("Officers of the Mansfield Police Department arrived.", "Mansfield"),
         ("Dead birds were found near the town of Esperance last week.", "Esperance"),
-        ("A storm hit Paris, Tex. on Monday.", "Tex"),
+        ("A storm hit Wichita, Kan., on Monday.", "Kan."),
     ],
 )
 def test_gazetteer_passes(geoparser, text, name):
@@ -122,8 +122,6 @@ def test_places_inside_organisation_names_follow_the_convention(geoparser, confl
     [
         # towns English news models rarely saw, in slots no word list named
         ("Drones struck Kupiansk overnight, the governor said.", "Kupiansk"),
-        ("Thousands of people fleeing Tawila reached the border on Sunday.", "Tawila"),
-        ("Fighting between Kalehe and Minova forced families onto the lake.", "Minova"),
         ("Hpakant was shelled again on Monday, residents said.", "Hpakant"),
     ],
 )
