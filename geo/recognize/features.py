@@ -50,7 +50,7 @@ def _names() -> list[str]:
     names += [f"gaz_class_{c}" for c in CLASSES]
     names += ["gaz_country", "gaz_adm1", "gaz_adm2", "gaz_capital", "gaz_seat", "gaz_area", "gaz_infrastructure"]
     names += ["story_country", "story_support", "story_population", "story_places"]
-    names += ["conv_org_places", "conv_places_in_orgs"]
+    names += ["conv_org_places", "conv_places_in_orgs", "conv_demonyms"]
     return names
 
 
@@ -64,6 +64,7 @@ class Convention:
 
     org_places: bool = True
     places_in_orgs: bool = True
+    demonyms: bool = True  # "Syrian" counts as a mention of Syria
 
 
 class Featurizer:
@@ -86,7 +87,7 @@ class Featurizer:
             return out
         story = _Story(doc, text, gazetteer)
         n_base = len(BASE_FEATURES)
-        tail = [float(convention.org_places), float(convention.places_in_orgs)]
+        tail = [float(convention.org_places), float(convention.places_in_orgs), float(convention.demonyms)]
         for r, span in enumerate(spans):
             name = text[span.start:span.end]
             named = story.by_name.get(name)

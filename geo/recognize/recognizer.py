@@ -82,7 +82,7 @@ class Recognizer:
 
     @property
     def convention(self) -> Convention:
-        return Convention(org_places=self.org_places, places_in_orgs=self.places_in_orgs)
+        return Convention(org_places=self.org_places, places_in_orgs=self.places_in_orgs, demonyms=self.demonyms)
 
     def recognize(self, text: str) -> list[Mention]:
         return next(self.recognize_many([text]))

@@ -153,7 +153,7 @@ def negatives(pool: NamePool, rng: random.Random, count: int) -> list[Example]:
         start = text.index("{P}")
         text = text.replace("{P}", p)
         # Armed groups are organisations only to readers who leave places in names out.
-        convention = Convention(org_places=False, places_in_orgs=False) if org else Convention()
+        convention = Convention(org_places=False, places_in_orgs=False, demonyms=False) if org else Convention()
         out.append(Example(id=f"negative:{i}", corpus="negatives", text=text, spans=((start, start + len(p)),),
-                           points=(None,), convention=convention, demonyms=False))
+                           points=(None,), convention=convention))
     return out

@@ -28,7 +28,6 @@ class Example:
     spans: tuple[tuple[int, int], ...]  # gold spans
     points: tuple[tuple[float, float] | None, ...]  # their gold points, for choosing substitutes
     convention: Convention
-    demonyms: bool  # whether the annotators count "Syrian" as a place
     fold: int = -1  # -1: never scored (generated)
     source: str = ""  # the original example's id, for copies
     gold: GoldDocument | None = field(default=None, compare=False, repr=False)  # originals, for scoring
@@ -69,8 +68,9 @@ def _example(doc: GoldDocument, corpus: str, convention, fold: int) -> Example:
         id=f"{corpus}:{doc.id}", corpus=corpus, text=doc.text,
         spans=tuple((t.start, t.end) for t in anchored),
         points=tuple((t.lat, t.lon) if t.has_point else None for t in anchored),
-        convention=Convention(org_places=convention.org_places, places_in_orgs=convention.places_in_orgs),
-        demonyms=convention.demonyms, fold=fold, gold=doc,
+        convention=Convention(org_places=convention.org_places, places_in_orgs=convention.places_in_orgs,
+                              demonyms=convention.demonyms),
+        fold=fold, gold=doc,
     )
 
 

@@ -137,8 +137,7 @@ def _rows(recognizer: Recognizer, examples: list[Example]) -> Rows:
     xs, ys, ws, owner, spans_of = [], [], [], [], []
     texts = [e.text for e in examples]
     for i, (e, doc) in enumerate(zip(examples, recognizer.nlp.pipe(texts, batch_size=32))):
-        recognizer.org_places, recognizer.places_in_orgs = e.convention.org_places, e.convention.places_in_orgs
-        recognizer.demonyms = e.demonyms
+        _follow(recognizer, e)
         spans, x = recognizer.evidence(doc, e.text)
         spans_of.append(spans)
         xs.append(x)
@@ -146,6 +145,12 @@ def _rows(recognizer: Recognizer, examples: list[Example]) -> Rows:
         ws.append(np.full(len(spans), COPY_WEIGHT if e.source else 1.0, dtype=np.float32))
         owner.append(np.full(len(spans), i))
     return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(owner), spans_of)
+
+
+def _follow(recognizer: Recognizer, example: Example) -> None:
+    """Recognize as the example's annotators counted places."""
+    c = example.convention
+    recognizer.org_places, recognizer.places_in_orgs, recognizer.demonyms = c.org_places, c.places_in_orgs, c.demonyms
 
 
 def labels(example: Example, spans) -> np.ndarray:
@@ -194,7 +199,7 @@ def _predict_into(predicted: dict, booster, rows: Rows, examples: list[Example],
             continue
         mask = rows.example == i
         scores = booster.predict(rows.x[mask], num_threads=2)
-        recognizer.demonyms = e.demonyms
+        _follow(recognizer, e)
         predicted[e.gold.id + "\0" + e.corpus] = recognizer.decide(e.text, rows.spans[i], rows.x[mask], scores,
                                                                    THRESHOLD)
 
@@ -206,7 +211,7 @@ def _count_renamed(counts: dict, booster, rows: Rows, examples: list[Example], f
         if e.fold != fold or not e.source:
             continue
         mask = rows.example == i
-        recognizer.demonyms = e.demonyms
+        _follow(recognizer, e)
         found = recognizer.decide(e.text, rows.spans[i], rows.x[mask], booster.predict(rows.x[mask], num_threads=2),
                                   THRESHOLD)
         pairs = match_spans(list(e.spans), [(m.start, m.end) for m in found])
