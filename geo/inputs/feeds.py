@@ -6,13 +6,17 @@ with `--follow` the reader fetches each link for the full article instead.
 from __future__ import annotations
 
 import io
+import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from geo.errors import InputError
 from geo.inputs.dates import from_struct_time, any_date
 from geo.inputs.markup import HtmlText, web_url
+from geo.types import Document
+
+log = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 50 << 20
 _FEED_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]",
@@ -50,6 +54,26 @@ def feed_entries(data: bytes, name: str) -> Iterator[Entry]:
         body = _entry_body(entry)
         text = "\n\n".join(part for part in (title, body) if part)
         yield Entry(title=title, link=web_url(entry.get("link", "")), date=_entry_date(entry), text=text)
+
+
+def feed_documents(
+    data: bytes, base: str, name: str, follow: Callable[[str, str], Iterator[Document]] | None = None,
+) -> Iterator[Document]:
+    """One document per feed entry (`base#1`, ...); with `follow(link, doc_id)` (which fetches
+    and reads a page), the entry's page instead, with the entry's title, date and link where
+    the page has none."""
+    for k, entry in enumerate(feed_entries(data, name), start=1):
+        doc_id = f"{base}#{k}"
+        if follow is not None and entry.link:
+            for doc in follow(entry.link, doc_id):
+                yield replace(doc, title=doc.title or entry.title, date=doc.date or entry.date,
+                              url=doc.url or entry.link)
+            continue
+        if not entry.text.strip():
+            log.warning("%s: entry %d has no title or text: skipped", name, k)
+            continue
+        yield Document(id=doc_id, text=entry.text, title=entry.title, url=entry.link, source=name,
+                       date=entry.date)
 
 
 def _entry_body(entry) -> str:

@@ -103,8 +103,8 @@ def test_the_same_id_twice_is_reported_and_made_unique(tmp_path, caplog):
 
 
 def test_a_page_too_large_for_trafilatura_is_streamed_whole(monkeypatch, caplog):
-    monkeypatch.setattr("geo.inputs.read.MAX_PAGE_CHARS", 1000)
-    with caplog.at_level("WARNING", logger="geo.inputs.read"):
+    monkeypatch.setattr("geo.inputs.web.MAX_PAGE_CHARS", 1000)
+    with caplog.at_level("WARNING", logger="geo.inputs.html"):
         doc = page("news")
     assert "Valencia" in doc.text and "Most read" in doc.text  # every word, menus included
     assert "page larger than 1,000 characters" in caplog.text
