@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from geo.errors import GeoError
+from geo.errors import GeoError, redact
 from geo.gazetteer.build import add_arguments as build_arguments
 from geo.outputs.export import FORMATS
 from geo.types import ParseResult
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except GeoError as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
+        print(f"geo: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("geo: interrupted", file=sys.stderr)
@@ -46,11 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _log_to_stderr(*, verbose: bool) -> None:
     """geo's notices (an encoding guessed, an index built) as "geo: ..." lines on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("geo: %(message)s"))
+    handler.setFormatter(_Redacting("geo: %(message)s"))
     logger = logging.getLogger("geo")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+
+
+class _Redacting(logging.Formatter):
+    """Every notice with the credentials of any URL in it blanked out."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,7 +246,7 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
     results = parse_parallel(documents, workers=workers, geoparser=parser_for(args), on_error=args.on_error)
     for result in progress(results, enabled=wanted(quiet=args.quiet)):
         if result.error:
-            print(f"geo: skipped: {' '.join(result.error.split())}", file=sys.stderr)
+            print(f"geo: skipped: {redact(' '.join(result.error.split()))}", file=sys.stderr)
         yield result
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from geo.errors import InputError, located
+from geo.errors import InputError, located, redact
 from geo.inputs.decoding import BLOCK, Decoder, decode, decoded, legacy_encoding
 from geo.inputs.feeds import MAX_FEED_BYTES, feed_documents
 from geo.inputs.fetch import Fetcher, is_url
@@ -83,7 +83,7 @@ def read_inputs(
     if input_format not in INPUT_FORMATS:
         raise InputError(f"unknown input format {input_format!r}")
     opts = _Options(input_format, on_error, follow, fetcher or Fetcher())
-    return _unique_ids(_read_all(inputs, stdin, opts))
+    return _unique_ids(map(_redacted, _read_all(inputs, stdin, opts)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +119,14 @@ def _read_all(inputs: Iterable[str | Path], stdin: BinaryIO | None, opts: _Optio
             yield from _guarded(read_path(file, doc_id_base=base, opts=opts), base, str(file), opts)
     if not any_input:
         raise InputError("no input given")
+
+
+def _redacted(doc: Document) -> Document:
+    """No password or token of a URL in what geo hands on: ids, sources and urls are written
+    to outputs and messages (the fetch itself used the URL as given)."""
+    fields = {"id": redact(doc.id), "source": redact(doc.source), "url": redact(doc.url)}
+    changed = {k: v for k, v in fields.items() if v != getattr(doc, k)}
+    return replace(doc, **changed) if changed else doc
 
 
 def _unique_ids(documents: Iterator[Document]) -> Iterator[Document]:
