@@ -18,7 +18,6 @@ from geo.types import Document
 
 log = logging.getLogger(__name__)
 
-MAX_FEED_BYTES = 50 << 20
 _FEED_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]",
                          re.DOTALL)
 
@@ -37,9 +36,8 @@ def looks_like_feed(head: bytes) -> bool:
 
 
 def feed_entries(data: bytes, name: str) -> Iterator[Entry]:
-    """The entries of a feed, in feed order; InputError when it is no feed or has no entries."""
-    if len(data) > MAX_FEED_BYTES:
-        raise InputError(f"{name}: feed larger than {MAX_FEED_BYTES >> 20} MiB")
+    """The entries of a feed, in feed order; InputError when it is no feed or has no entries.
+    (The caller caps `data`: `Limits.text_bytes`.)"""
     import feedparser
 
     # A stream, never a string: given a string, feedparser may take it for a URL and fetch it.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from geo.errors import InputError, redact
+from geo.inputs.limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _opener(limit: int, deadline: _Deadline):
                 raise InputError(f"redirected to a non-web address: {redact(target)[:200]} (the "
                                  f"{scheme or 'unknown'}: scheme is refused; only http and https)")
             if len(getattr(req, "redirect_dict", {})) >= limit:
-                raise InputError(f"more than {limit} redirects")
+                raise InputError(f"more than {limit} redirects (see --max-redirects)")
             return super().http_error_302(req, fp, code, msg, headers)
 
         http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
@@ -134,6 +135,11 @@ class Fetcher:
     max_wait: float = 30.0  # longest wait a Retry-After header may ask for
     user_agent: str = USER_AGENT
 
+    @classmethod
+    def within(cls, limits: Limits) -> "Fetcher":
+        """The fetcher that keeps to a run's limits."""
+        return cls(timeout=limits.fetch_seconds, max_bytes=limits.fetch_bytes, max_redirects=limits.redirects)
+
     def fetch(self, url: str) -> Response:
         url = url.strip()
         shown = redact(url)
@@ -151,7 +157,7 @@ class Fetcher:
         """The response, after any retries, all within `deadline`; else InputError (unprefixed)."""
         import urllib.error
 
-        late = InputError(f"no complete response within {self.timeout:g} s")
+        late = InputError(f"no complete response within {self.timeout:g} s (see --fetch-timeout)")
         opener = _opener(self.max_redirects, deadline)
         attempt = 0
         while True:
@@ -197,14 +203,15 @@ class Fetcher:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > self.max_bytes:
                 raise InputError(f"response of {int(length):,} bytes is larger than the "
-                                 f"{self.max_bytes:,}-byte limit")
+                                 f"{self.max_bytes:,}-byte limit (see --max-fetch-bytes)")
             chunks, size = [], 0
             # read1: what has arrived (read(n) would wait for all n bytes, however slow they come)
             while block := response.read1(1 << 16):
                 chunks.append(block)
                 size += len(block)
                 if size > self.max_bytes:
-                    raise InputError(f"response is larger than the {self.max_bytes:,}-byte limit")
+                    raise InputError(f"response is larger than the {self.max_bytes:,}-byte limit "
+                                     "(see --max-fetch-bytes)")
             if deadline.expired:  # the timer shut the socket: what came is not the whole body
                 raise TimeoutError
             header = email.message.Message()

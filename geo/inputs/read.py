@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 from geo.errors import InputError, located, redact
 from geo.inputs.decoding import BLOCK, Decoder, decode, decoded, legacy_encoding
-from geo.inputs.feeds import MAX_FEED_BYTES, feed_documents
+from geo.inputs.feeds import feed_documents
 from geo.inputs.fetch import Fetcher, is_url
 from geo.inputs.html import page_documents
+from geo.inputs.limits import DEFAULT, Limits
 from geo.inputs.jsonl import MAX_JSONL_LINE, MODEL_MAX_CHARS, parse_jsonl_line, read_jsonl
 from geo.inputs.pdf import pdf_documents
 from geo.inputs.skipped import UnreadableDocument, guarded
@@ -58,7 +59,6 @@ FORMAT_BY_TYPE = {  # a fetched URL's Content-Type
 # What a folder is read for (.xml only when named on its own: it may be a feed or anything).
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".jsonl", ".rss", ".atom",
                  ".pdf", ".docx", ""}
-MAX_REPORT_BYTES = 256 << 20  # a PDF or Word file read from stdin or a URL is held whole
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 
 
@@ -70,6 +70,7 @@ def read_inputs(
     on_error: str = "fail",
     follow: bool = False,
     fetcher: Fetcher | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[Document]:
     """Documents from every input, in order, each id once.
 
@@ -78,11 +79,12 @@ def read_inputs(
     inputs other than .jsonl; auto goes by suffix, content type and the first bytes. `follow`
     fetches the page of every feed entry. `on_error="fail"` raises `InputError` on the first bad
     input; "skip" yields an `UnreadableDocument` for it and goes on. An id seen before in the
-    run is reported and made unique (`id#2`).
+    run is reported and made unique (`id#2`). `limits` bounds the work any one input may cause
+    (`geo.inputs.limits`); a `fetcher` given brings its own.
     """
     if input_format not in INPUT_FORMATS:
         raise InputError(f"unknown input format {input_format!r}")
-    opts = _Options(input_format, on_error, follow, fetcher or Fetcher())
+    opts = _Options(input_format, on_error, follow, fetcher or Fetcher.within(limits), limits)
     return _unique_ids(map(_redacted, _read_all(inputs, stdin, opts)))
 
 
@@ -92,6 +94,7 @@ class _Options:
     on_error: str
     follow: bool
     fetcher: Fetcher
+    limits: Limits = DEFAULT
 
 
 def _read_all(inputs: Iterable[str | Path], stdin: BinaryIO | None, opts: _Options) -> Iterator[Document]:
@@ -180,7 +183,7 @@ def read_path(
     path: Path, *, doc_id_base: str | None = None, input_format: str = "auto", on_error: str = "fail",
     opts: _Options | None = None,
 ) -> Iterator[Document]:
-    opts = opts or _Options(input_format, on_error, False, Fetcher())
+    opts = opts or _Options(input_format, on_error, False, Fetcher.within(DEFAULT))
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() == ".jsonl":
@@ -216,18 +219,18 @@ def read_stream(
     opts: _Options | None = None, url: str = "", charset: str = "",
 ) -> Iterator[Document]:
     """Documents from one byte stream in `input_format` (auto: by its first bytes)."""
-    opts = opts or _Options(input_format, "fail", False, Fetcher())
+    opts = opts or _Options(input_format, "fail", False, Fetcher.within(DEFAULT))
     if input_format == "auto":
         stream, input_format = sniff(stream)
     if input_format in ("pdf", "docx") and not seekable(stream):  # stdin: the readers seek
-        stream = io.BytesIO(read_capped(stream, name, MAX_REPORT_BYTES))
+        stream = io.BytesIO(read_capped(stream, name, opts.limits.report_bytes, "--max-report-bytes"))
     if input_format == "pdf":
-        yield from pdf_documents(stream, doc_id_base, name, url)
+        yield from pdf_documents(stream, doc_id_base, name, url, opts.limits)
     elif input_format == "docx":
-        yield from docx_documents(stream, doc_id_base, name, url)
+        yield from docx_documents(stream, doc_id_base, name, url, opts.limits)
     elif input_format == "feed":
         follow = (lambda link, doc_id: _guarded(read_url(link, doc_id, opts), doc_id, link, opts)) if opts.follow else None
-        yield from feed_documents(read_capped(stream, name, MAX_FEED_BYTES), doc_id_base, name, follow)
+        yield from feed_documents(read_capped(stream, name, opts.limits.text_bytes, "--max-text-bytes"), doc_id_base, name, follow)
     else:
         yield from _text_documents(decoded(stream, name, charset), doc_id_base, name, input_format, url)
 

@@ -56,13 +56,14 @@ def seekable(stream: BinaryIO) -> bool:
         return False
 
 
-def read_capped(stream: BinaryIO, name: str, limit: int) -> bytes:
+def read_capped(stream: BinaryIO, name: str, limit: int, flag: str) -> bytes:
+    """The whole stream, or InputError when it holds more than `limit` bytes (`flag` raises it)."""
     try:
         data = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise InputError(f"{name}: larger than {limit >> 20} MiB")
+        raise InputError(f"{name}: larger than the {limit:,}-byte limit (see {flag})")
     if not data.strip():
         raise InputError(f"{name}: empty file")
     return data
