@@ -82,15 +82,26 @@ def _entry_body(entry) -> str:
 
 
 def _entry_date(entry) -> str:
+    """The entry's date, or "" when none can be read: never one made up. feedparser rolls an
+    impossible date over ("2024-13-45" becomes 2025-01-01), so its reading is kept only when
+    its year and day are written in the feed's own text; else the text must parse strictly."""
     for key in ("published", "updated", "created"):
+        raw = entry.get(key) or ""
         parsed = entry.get(f"{key}_parsed")
-        if parsed:
+        if parsed and (not isinstance(raw, str) or _written(parsed, raw)):
             return from_struct_time(parsed)
-        if entry.get(key):
-            found = any_date(entry[key])
+        if raw:
+            found = any_date(raw)
             if found:
                 return found
+            log.info("entry %r: date %r cannot be read: left empty", entry.get("title", "")[:60], str(raw)[:60])
     return ""
+
+
+def _written(parsed, raw: str) -> bool:
+    """Whether a parsed date's year and day of month both appear in the text it came from."""
+    year, day = parsed[0], parsed[2]
+    return str(year) in raw and re.search(rf"(?<!\d)0?{day}(?!\d)", raw) is not None
 
 
 def _text(html: str) -> str:

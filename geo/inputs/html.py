@@ -2,7 +2,9 @@
 (a fragment, a page too large for it) all the page's text, streamed (`markup.HtmlText`)."""
 from __future__ import annotations
 
+import html as entities
 import logging
+import re
 from collections.abc import Iterator
 from itertools import chain
 
@@ -12,6 +14,8 @@ import geo.inputs.web as web
 from geo.types import Document
 
 log = logging.getLogger(__name__)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_HEAD_CHARS = 1 << 20  # where a page's <title> is looked for when the page is too large to parse
 
 
 def page_documents(pieces: Iterator[str], base: str, name: str, url: str = "") -> Iterator[Document]:
@@ -24,8 +28,9 @@ def page_documents(pieces: Iterator[str], base: str, name: str, url: str = "") -
         if size > web.MAX_PAGE_CHARS:
             log.warning("%s: page larger than %s characters: reading all its text, menus included",
                         name, f"{web.MAX_PAGE_CHARS:,}")
+            title = head_title("".join(buffered)[:_HEAD_CHARS])
             chunks = split(HtmlText().extract(chain(buffered, pieces)), articles=False)
-            yield from documents(chunks, base, name, lambda _: "", url=web_url(url))
+            yield from documents(chunks, base, name, lambda _: title, url=web_url(url))
             return
     html = "".join(buffered)
     page = web.extract_page(html, url, name)
@@ -36,3 +41,10 @@ def page_documents(pieces: Iterator[str], base: str, name: str, url: str = "") -
         text = page.text
     yield from documents(split([text], articles=False), base, name, lambda _: page.title, url=page.url,
                          date=page.date, site_name=page.site_name, author=page.author)
+
+
+def head_title(head: str) -> str:
+    """The <title> of a page's first characters, on one line ("" if none): a page too large
+    for trafilatura keeps its title."""
+    m = _TITLE.search(head)
+    return " ".join(entities.unescape(m.group(1)).split()) if m else ""

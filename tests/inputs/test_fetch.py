@@ -304,3 +304,20 @@ def test_cli_never_echoes_a_password_or_token(server, cli, capsys):
                  "--on-error", "skip", "--workers", "1"]) == 0
     out, err = capsys.readouterr()
     assert "XYZ123" not in out + err and "api_key=***" in out and "geo: skipped:" in err
+
+
+def feed_with_dates(*dates):
+    items = "".join(f"<item><title>Floods in Sfax {k}</title><pubDate>{d}</pubDate></item>"
+                    for k, d in enumerate(dates))
+    return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+def test_a_feed_date_that_cannot_be_read_is_left_empty_never_invented(tmp_path, caplog):
+    path = tmp_path / "dates.rss"
+    path.write_text(feed_with_dates("2024-13-45", "2024-02-30T10:00:00Z", "Wed, 45 Oct 2024 07:15:00 +0100",
+                                    "yesterday", "30 October 2024", "Wed, 30 Oct 2024 23:30:00 -0500"),
+                    encoding="utf-8")
+    with caplog.at_level("INFO", logger="geo.inputs.feeds"):
+        docs = list(read_inputs([path]))
+    assert [d.date for d in docs] == ["", "", "", "", "2024-10-30T00:00:00+00:00", "2024-10-30T23:30:00-05:00"]
+    assert "date '2024-13-45' cannot be read: left empty" in caplog.text

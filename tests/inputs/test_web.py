@@ -108,6 +108,7 @@ def test_a_page_too_large_for_trafilatura_is_streamed_whole(monkeypatch, caplog)
         doc = page("news")
     assert "Valencia" in doc.text and "Most read" in doc.text  # every word, menus included
     assert "page larger than 1,000 characters" in caplog.text
+    assert doc.title == "Floods cut roads around Valencia | The Daily Ledger"  # its <title>, kept
 
 
 def test_markup_that_trips_the_extractor_falls_back_to_the_plain_reader(monkeypatch, caplog):
