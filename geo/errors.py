@@ -33,6 +33,11 @@ class GeocoderError(GeoError, RuntimeError):
     """An online geocoder that is unreachable or refuses the request."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, as Ctrl-C raises KeyboardInterrupt: every cleanup
+    that runs on Ctrl-C (temporary files removed, worker processes stopped) runs on it too."""
+
+
 def located(path: object, line: int | None = None, column: str | int | None = None) -> str:
     """`file: line N: column X` prefix, so every message says where the problem is."""
     where = str(path)

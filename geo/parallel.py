@@ -121,11 +121,23 @@ def _pooled(
                 yield from _results(pending.popleft())
         while pending:
             yield from _results(pending.popleft())
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stop now, not after the chunks in flight
+        _stop_workers(pool)
+        raise
     finally:
         # Normal end, an error, or a consumer that stopped early (closed generator).
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once (the executor has no public way to)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass  # gone already
 
 
 def _chunks(documents: Iterator[Document], size: int) -> Iterator[tuple[list[Document], GeoError | None]]:
