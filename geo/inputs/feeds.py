@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from geo.errors import InputError
+from geo.errors import InputError, first_line
 from geo.inputs.dates import from_struct_time, any_date
 from geo.inputs.markup import HtmlText, web_url
 from geo.types import Document
@@ -41,7 +41,11 @@ def feed_entries(data: bytes, name: str) -> Iterator[Entry]:
     import feedparser
 
     # A stream, never a string: given a string, feedparser may take it for a URL and fetch it.
-    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=False)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+        # feedparser trips on some markup (a character reference to a surrogate, "&#xD800;")
+        raise InputError(f"{name}: not a readable feed: {first_line(exc)}") from None
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
         detail = f": {str(problem).splitlines()[0]}" if problem and str(problem) else ""
@@ -60,18 +64,23 @@ def feed_documents(
     """One document per feed entry (`base#1`, ...); with `follow(link, doc_id)` (which fetches
     and reads a page), the entry's page instead, with the entry's title, date and link where
     the page has none."""
+    given = 0
     for k, entry in enumerate(feed_entries(data, name), start=1):
         doc_id = f"{base}#{k}"
         if follow is not None and entry.link:
             for doc in follow(entry.link, doc_id):
+                given += 1
                 yield replace(doc, title=doc.title or entry.title, date=doc.date or entry.date,
                               url=doc.url or entry.link)
             continue
         if not entry.text.strip():
             log.warning("%s: entry %d has no title or text: skipped", name, k)
             continue
+        given += 1
         yield Document(id=doc_id, text=entry.text, title=entry.title, url=entry.link, source=name,
                        date=entry.date)
+    if not given:  # as for any other input: nothing to read is an error, not an empty result
+        raise InputError(f"{name}: no entry of the feed has a title or text")
 
 
 def _entry_body(entry) -> str:

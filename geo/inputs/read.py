@@ -107,7 +107,8 @@ def _read_all(inputs: Iterable[str | Path], stdin: BinaryIO | None, opts: _Optio
             continue
         if is_url(str(item)):
             url = str(item).strip()
-            yield from _guarded(read_url(url, url, opts), url, url, opts)
+            shown = redact(url)
+            yield from _guarded(read_url(url, shown, opts), shown, shown, opts)
             continue
         path = Path(item)
         if not path.is_dir():
@@ -201,17 +202,19 @@ def read_path(
 
 
 def read_url(url: str, base: str, opts: _Options) -> Iterator[Document]:
-    """The documents of one URL: a page, a feed, a PDF or Word report, or plain text."""
+    """The documents of one URL: a page, a feed, a PDF or Word report, or plain text. Every
+    message and document names it with its credentials redacted."""
     response = opts.fetcher.fetch(url)
+    shown = redact(url)
     fmt = opts.input_format
     if fmt == "auto":
         fmt = FORMAT_BY_TYPE.get(response.content_type, "")
         if not fmt and response.content_type in ("", "application/octet-stream", "binary/octet-stream"):
             fmt = FORMAT_BY_SUFFIX.get(Path(urlsplit(response.url).path).suffix.lower(), "auto")
         if not fmt:
-            raise InputError(f"{url}: not a page geo can read (content type {response.content_type})")
+            raise InputError(f"{shown}: not a page geo can read (content type {response.content_type})")
     stream = io.BytesIO(response.body)
-    yield from read_stream(stream, url, base, fmt, opts=opts, url=response.url, charset=response.charset)
+    yield from read_stream(stream, shown, base, fmt, opts=opts, url=redact(response.url), charset=response.charset)
 
 
 def read_stream(
@@ -229,7 +232,8 @@ def read_stream(
     elif input_format == "docx":
         yield from docx_documents(stream, doc_id_base, name, url, opts.limits)
     elif input_format == "feed":
-        follow = (lambda link, doc_id: _guarded(read_url(link, doc_id, opts), doc_id, link, opts)) if opts.follow else None
+        follow = (lambda link, doc_id: _guarded(read_url(link, doc_id, opts), doc_id, redact(link), opts)) \
+            if opts.follow else None
         yield from feed_documents(read_capped(stream, name, opts.limits.text_bytes, "--max-text-bytes"), doc_id_base, name, follow)
     else:
         yield from _text_documents(decoded(stream, name, charset), doc_id_base, name, input_format, url)

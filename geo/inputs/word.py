@@ -9,6 +9,7 @@ malformed XML inside is one clear error like any other damage.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -49,7 +50,7 @@ def read_docx(stream: BinaryIO, name: str, limits: Limits = DEFAULT) -> Report:
         raise
     except (PackageNotFoundError, OpcError, zipfile.BadZipFile, zipfile.LargeZipFile, LxmlError, KeyError,
             ValueError, TypeError, AttributeError, IndexError, RecursionError, NotImplementedError, EOFError,
-            OSError) as exc:  # damage, malformed XML, or parts python-docx does not expect
+            OSError, zlib.error, RuntimeError) as exc:  # RuntimeError: an encrypted member  # damage, malformed XML, or parts python-docx does not expect
         raise InputError(f"{name}: not a readable Word .docx file: {first_line(exc)}") from None
     if not report.title:
         report.title = next((text for text, heading in blocks if heading), "")

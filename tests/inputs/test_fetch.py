@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(100):
                 self.wfile.write(b"Oslo " * 10_000)
-        elif path == "/image":
+        elif path.startswith("/image"):
             self.send(200, b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
         elif path == "/flaky":
             if Handler.hits[path] <= 2:
@@ -213,6 +213,9 @@ def test_credentials_in_a_url_are_never_echoed(server):
         read(f"http://bob:hunter2@127.0.0.1:{port}/missing?api_key=XYZ123&q=floods")
     assert "hunter2" not in str(err.value) and "XYZ123" not in str(err.value)
     assert "***" in str(err.value) and "q=floods" in str(err.value)
+    with pytest.raises(InputError) as err:  # a reader's error after the fetch, too
+        read(f"{server}/image?api_key=XYZ123")
+    assert str(err.value).startswith(f"{server}/image?api_key=***: not a page geo can read")
     (doc,) = read(f"{server}/plain?access_token=XYZ123&page=2")
     assert "XYZ123" not in doc.id + doc.source + doc.url
     assert doc.url == f"{server}/plain?access_token=***&page=2" and doc.text == "Talks in Geneva."
