@@ -19,7 +19,9 @@ class Limits:
     fetch_seconds: float = 20.0  # a whole fetch: connect, headers, body, redirects, retries
     fetch_bytes: int = 20 * MIB  # a fetched response
     redirects: int = 5  # followed per fetch, to http(s) only
-    text_bytes: int = 50 * MIB  # a feed, or one member of a Word file once inflated
+    # A feed, or one member of a Word file once inflated (its XML, parsed whole, takes about
+    # 15 times its size: 20 MiB keeps a Word file under 700 MB).
+    text_bytes: int = 20 * MIB
     report_bytes: int = 256 * MIB  # a PDF or Word file read whole (from stdin), or all a Word file inflates to
     zip_members: int = 10_000  # members of a Word file (a zip archive)
     pdf_pages: int = 100_000  # pages of one PDF

@@ -102,7 +102,10 @@ def _blocks(document) -> Iterator[tuple[str, bool]]:
                         continue
                     seen.add(id(cell._tc))
                     for paragraph in cell.paragraphs:
-                        if paragraph.text.strip():
-                            yield paragraph.text.strip(), False
-        elif block.text.strip():
-            yield block.text.strip(), headings.get(block._p.style or "", False)
+                        text = paragraph.text.strip()  # each `.text` walks the runs again: once
+                        if text:
+                            yield text, False
+        else:
+            text = block.text.strip()
+            if text:
+                yield text, headings.get(block._p.style or "", False)

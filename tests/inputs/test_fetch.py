@@ -197,6 +197,8 @@ def test_a_server_that_sends_a_byte_at_a_time_is_cut_off_at_the_deadline(server,
     thread.join(timeout=15)  # a guard: the fetcher's deadline is 1 s
     assert not thread.is_alive(), "the fetch outlived its deadline"
     assert len(outcome) == 1 and outcome[0].startswith(f"{server}{path}: no complete response within 1 s")
+    slow, plain = read(f"{server}{path}", f"{server}/plain", on_error="skip")  # the others go on
+    assert "no complete response" in slow.error and plain.text == "Talks in Geneva."
 
 
 @pytest.mark.parametrize("path, scheme", [("/to-file", "file"), ("/to-javascript", "javascript"),

@@ -42,9 +42,9 @@ def plain_docx():
 def test_a_docx_bomb_is_one_clear_error(tmp_path, plain_docx, shape):
     path = tmp_path / "bomb.docx"
     if shape == "one text node":
-        data = swap_docx_member(plain_docx, "word/document.xml", one_text_node(60 * MB))
+        data = swap_docx_member(plain_docx, "word/document.xml", one_text_node(30 * MB))
     elif shape == "many paragraphs":
-        data = swap_docx_member(plain_docx, "word/document.xml", many_paragraphs(60 * MB))
+        data = swap_docx_member(plain_docx, "word/document.xml", many_paragraphs(30 * MB))
     elif shape == "many members":  # each member under the per-member cap, all together over
         data = swap_docx_member(plain_docx, "word/document.xml", [docx_xml("<w:p><w:r><w:t>Oslo</w:t></w:r></w:p>")],
                                 extra={f"word/media/pad{k}.bin": bytes(10 * MB) for k in range(30)})
@@ -74,7 +74,7 @@ def test_the_limits_can_be_raised_for_big_files(tmp_path, plain_docx):
 
 
 def test_a_text_node_too_long_for_the_xml_parser_is_one_clear_error(tmp_path, plain_docx):
-    path = tmp_path / "long.docx"  # 12 MB: under the size limits, over lxml's 10 MB per text node
+    path = tmp_path / "long.docx"  # 12 MB: under the size limit, over lxml's 10 MB per text node
     path.write_bytes(swap_docx_member(plain_docx, "word/document.xml", one_text_node(12 * MB)))
     with pytest.raises(InputError) as err:
         list(read_inputs([path]))
