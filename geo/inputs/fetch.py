@@ -116,6 +116,9 @@ def _opener(limit: int, deadline: _Deadline):
                                  f"{scheme or 'unknown'}: scheme is refused; only http and https)")
             if len(getattr(req, "redirect_dict", {})) >= limit:
                 raise InputError(f"more than {limit} redirects (see --max-redirects)")
+            # urllib reads a redirect's whole body before it moves on: unbounded (a server may
+            # announce or send gigabytes). Closed first, it reads nothing.
+            fp.close()
             return super().http_error_302(req, fp, code, msg, headers)
 
         http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302

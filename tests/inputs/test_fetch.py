@@ -92,6 +92,11 @@ class Handler(BaseHTTPRequestHandler):
             target = {"/to-file": "file:///etc/passwd", "/to-javascript": "javascript:alert(1)",
                       "/to-data": "data:text/html,<p>hi</p>"}[path]
             self.send(302, headers=[("Location", target)])
+        elif path == "/redirect-with-a-huge-body":
+            self.send_response(301)
+            self.send_header("Location", "/plain")
+            self.send_header("Content-Length", "99999999999")
+            self.end_headers()
         elif path == "/drip-body":  # headers at once, then a byte at a time for a minute
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -207,6 +212,12 @@ def test_a_redirect_to_another_scheme_says_the_scheme_is_refused(server, path, s
     with pytest.raises(InputError) as err:
         read(f"{server}{path}")
     assert f"the {scheme}: scheme is refused" in str(err.value) and "redirects" not in str(err.value)
+
+
+def test_a_redirects_body_is_never_read(server):
+    """urllib reads a redirect's body whole: a server announcing 100 GB ended in MemoryError."""
+    (doc,) = read(f"{server}/redirect-with-a-huge-body")
+    assert doc.text == "Talks in Geneva."
 
 
 def test_credentials_in_a_url_are_never_echoed(server):

@@ -122,3 +122,13 @@ def test_markup_that_trips_the_extractor_falls_back_to_the_plain_reader(monkeypa
         doc = page("news")
     assert "Valencia" in doc.text and doc.title == "Floods cut roads around Valencia"
     assert "news.html: article extraction failed (RecursionError)" in caplog.text
+
+
+def test_markup_that_trips_lxml_html_is_one_clear_error(tmp_path):
+    """lxml.html asserts on some markup (found by tests/inputs/test_fuzz.py): not a traceback."""
+    from geo.errors import InputError
+
+    path = tmp_path / "odd.html"
+    path.write_text("<svg><p><p>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"odd\.html: empty input"):
+        list(read_inputs([path]))
