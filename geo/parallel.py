@@ -121,11 +121,12 @@ def _pooled(
                 yield from _results(pending.popleft())
         while pending:
             yield from _results(pending.popleft())
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stop now, not after the chunks in flight
-        _stop_workers(pool)
-        raise
     finally:
-        # Normal end, an error, or a consumer that stopped early (closed generator).
+        # Normal end, an error, or a consumer that stopped early (closed generator; Ctrl-C or
+        # SIGTERM, wherever it struck): chunks still in flight have no reader any more, so
+        # their workers are ended now rather than waited for.
+        if pending:
+            _stop_workers(pool)
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
