@@ -85,17 +85,22 @@ def _opener(limit: int, deadline: _Deadline):
     import http.client
     import urllib.request
 
+    def connect(*args, **kwargs) -> socket.socket:
+        sock = socket.create_connection(*args, **kwargs)
+        deadline.watch(sock)  # before any TLS handshake, which a server may drip too
+        return sock
+
     class Watched(http.client.HTTPConnection):
         def connect(self):
             self.timeout = max(0.1, min(self.timeout, deadline.left()))
+            self._create_connection = connect
             super().connect()
-            deadline.watch(self.sock)
 
     class WatchedTLS(http.client.HTTPSConnection):
         def connect(self):
             self.timeout = max(0.1, min(self.timeout, deadline.left()))
+            self._create_connection = connect
             super().connect()
-            deadline.watch(self.sock)
 
     class HTTP(urllib.request.HTTPHandler):
         def http_open(self, req):
