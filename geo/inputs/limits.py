@@ -34,7 +34,7 @@ FLAGS = {
     "--fetch-timeout": ("fetch_seconds", "seconds for a whole fetch (connect, headers, body, redirects, retries)", float),
     "--max-fetch-bytes": ("fetch_bytes", "bytes of a fetched response", int),
     "--max-redirects": ("redirects", "redirects followed per fetch (to http and https only)", int),
-    "--max-text-bytes": ("text_bytes", "bytes of a feed, and of any one member of a Word file once inflated", int),
+    "--max-text-bytes": ("text_bytes", "bytes of a feed, and of any one XML member of a Word file once inflated", int),
     "--max-report-bytes": ("report_bytes", "bytes of a PDF or Word file read whole, and of all a Word file inflates to",
                            int),
     "--max-zip-members": ("zip_members", "members of a Word .docx (a zip archive)", int),

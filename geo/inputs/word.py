@@ -50,7 +50,7 @@ def read_docx(stream: BinaryIO, name: str, limits: Limits = DEFAULT) -> Report:
         raise
     except (PackageNotFoundError, OpcError, zipfile.BadZipFile, zipfile.LargeZipFile, LxmlError, KeyError,
             ValueError, TypeError, AttributeError, IndexError, RecursionError, NotImplementedError, EOFError,
-            OSError, zlib.error, RuntimeError) as exc:  # RuntimeError: an encrypted member  # damage, malformed XML, or parts python-docx does not expect
+            OSError, zlib.error, RuntimeError) as exc:  # damage, malformed XML, an encrypted member (RuntimeError)
         raise InputError(f"{name}: not a readable Word .docx file: {first_line(exc)}") from None
     if not report.title:
         report.title = next((text for text, heading in blocks if heading), "")
@@ -59,10 +59,11 @@ def read_docx(stream: BinaryIO, name: str, limits: Limits = DEFAULT) -> Report:
 
 
 def check_inflated(stream: BinaryIO, name: str, limits: Limits = DEFAULT) -> None:
-    """InputError unless the archive has at most `zip_members` members, each inflating to at
-    most `text_bytes` and all together to at most `report_bytes`: the declared sizes first,
-    then the bytes each member really inflates to, counted while they stream through (never
-    more than a block in memory), since a declared size can lie."""
+    """InputError unless the archive has at most `zip_members` members, each XML member (what
+    gets parsed whole) inflating to at most `text_bytes` and all members together (pictures
+    too, which python-docx holds in memory) to at most `report_bytes`: the declared sizes
+    first, then the bytes each member really inflates to, counted while they stream through
+    (never more than a block in memory), since a declared size can lie."""
     bomb = "(a decompression bomb?); see --max-text-bytes, --max-report-bytes"
     with zipfile.ZipFile(stream) as archive:
         members = archive.infolist()
@@ -72,17 +73,22 @@ def check_inflated(stream: BinaryIO, name: str, limits: Limits = DEFAULT) -> Non
         declared = 0
         for info in members:
             declared += info.file_size
-            if info.file_size > limits.text_bytes or declared > limits.report_bytes:
+            if info.file_size > _cap(info, limits) or declared > limits.report_bytes:
                 raise InputError(f"{name}: {info.filename} inflates to more than the limit {bomb}")
         total = 0
         for info in members:
-            size = 0
+            size, cap = 0, _cap(info, limits)
             with archive.open(info) as member:
                 while block := member.read(1 << 20):
                     size += len(block)
                     total += len(block)
-                    if size > limits.text_bytes or total > limits.report_bytes:
+                    if size > cap or total > limits.report_bytes:
                         raise InputError(f"{name}: {info.filename} inflates to more than the limit {bomb}")
+
+
+def _cap(info: zipfile.ZipInfo, limits: Limits) -> int:
+    """What one member may inflate to: XML (parsed whole) the text limit, the rest the total."""
+    return limits.text_bytes if info.filename.lower().endswith((".xml", ".rels")) else limits.report_bytes
 
 
 def _blocks(document) -> Iterator[tuple[str, bool]]:

@@ -121,3 +121,14 @@ def test_malformed_word_xml_is_one_line_and_skippable(tmp_path, plain_docx, xml)
     skipped, read = read_inputs([bad, good], on_error="skip")
     assert isinstance(skipped, UnreadableDocument) and skipped.id == "bad" and skipped.error
     assert read.text == "Talks in Geneva."
+
+
+def test_a_big_picture_is_no_bomb(tmp_path, plain_docx):
+    """Only XML members (parsed whole) have the text limit; a picture counts toward the total."""
+    path = tmp_path / "photo.docx"
+    path.write_bytes(swap_docx_member(plain_docx, "word/document.xml", [docx_xml("<w:p><w:r><w:t>Oslo</w:t></w:r></w:p>")],
+                                      extra={"word/media/photo.png": bytes(3 * MB)}))
+    (doc,) = read_inputs([path], limits=Limits(text_bytes=2 * MB))
+    assert doc.text == "Oslo"
+    with pytest.raises(InputError, match="photo.png inflates to more than the limit"):
+        list(read_inputs([path], limits=Limits(report_bytes=2 * MB)))
