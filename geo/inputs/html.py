@@ -14,7 +14,9 @@ import geo.inputs.web as web
 from geo.types import Document
 
 log = logging.getLogger(__name__)
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+# Linear on any page: attributes of bounded length, and the end found once from the start.
+_TITLE_START = re.compile(r"<title\b[^<>]{0,500}>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
 _HEAD_CHARS = 1 << 20  # where a page's <title> is looked for when the page is too large to parse
 
 
@@ -46,5 +48,6 @@ def page_documents(pieces: Iterator[str], base: str, name: str, url: str = "") -
 def head_title(head: str) -> str:
     """The <title> of a page's first characters, on one line ("" if none): a page too large
     for trafilatura keeps its title."""
-    m = _TITLE.search(head)
-    return " ".join(entities.unescape(m.group(1)).split()) if m else ""
+    start = _TITLE_START.search(head)
+    end = _TITLE_END.search(head, start.end()) if start else None
+    return " ".join(entities.unescape(head[start.end():end.start()][:2000]).split()) if end else ""
