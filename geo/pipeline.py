@@ -73,10 +73,13 @@ class Geoparser:
             if doc.mentions is not None:
                 mentions = given_mentions(doc)
             else:
-                mentions = within_paragraphs(doc.text, next(found), self.recognizer.recognize)
+                mentions = within_paragraphs(doc.text, next(found), self._recognize_one)
             resolutions = self.resolver.resolve(doc.text, mentions, locale=self.locales.prior(doc))
             self.locales.observe(doc, resolutions)
             yield ParseResult(doc, tuple(resolutions))
+
+    def _recognize_one(self, text: str) -> list[Mention]:
+        return next(iter(self.recognizer.recognize_many([text])))
 
     def _parse_alone(self, doc: Document) -> ParseResult:
         try:
