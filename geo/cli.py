@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import IO
 
 from geo.errors import GeoError, Terminated, redact
+from geo.gazetteer.build import add_arguments as build_arguments
 from geo.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from geo.inputs.limits import FLAGS as LIMIT_FLAGS
-from geo.gazetteer.build import add_arguments as build_arguments
 from geo.outputs.export import FORMATS
 from geo.types import ParseResult
 
@@ -287,16 +287,16 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 
 def limits_of(args: argparse.Namespace):
     """The run's `Limits` from the limit flags; each must be positive (redirects may be 0)."""
-    from dataclasses import replace as with_fields
-
     values = {field: getattr(args, field) for field, _, _ in LIMIT_FLAGS.values()}
     for flag, (field, _, _) in LIMIT_FLAGS.items():
         if values[field] < 0 or (values[field] == 0 and field != "redirects"):
             raise GeoError(f"{flag} must be positive, not {values[field]:g}")
-    return with_fields(DEFAULT_LIMITS, **values)
+    return replace(DEFAULT_LIMITS, **values)
 
 
 def refuse_inputs_as_outputs(outputs: Sequence[Path], args: argparse.Namespace) -> None:
+    """Before any work: no output may overwrite an input file, the --urls list, or land in an
+    input folder (see `geo.outputs.guard`)."""
     from geo.outputs.guard import refuse_overwriting_inputs
 
     named = list(args.inputs) + ([args.urls] if args.urls else [])

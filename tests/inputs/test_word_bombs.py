@@ -1,6 +1,5 @@
 """Word files as an attacker would send them: decompression bombs and malformed XML end in one
 clear error, within bounded memory, and `--on-error skip` skips just that file."""
-import resource
 import subprocess
 import sys
 import textwrap
