@@ -27,8 +27,8 @@ from geo.inputs.decoding import BLOCK, Decoder, decode, decoded, legacy_encoding
 from geo.inputs.feeds import feed_documents
 from geo.inputs.fetch import Fetcher, is_url
 from geo.inputs.html import page_documents
-from geo.inputs.limits import DEFAULT, Limits
 from geo.inputs.jsonl import MAX_JSONL_LINE, MODEL_MAX_CHARS, parse_jsonl_line, read_jsonl
+from geo.inputs.limits import DEFAULT, Limits
 from geo.inputs.pdf import pdf_documents
 from geo.inputs.skipped import UnreadableDocument, guarded
 from geo.inputs.splitting import MAX_DOC_CHARS, guess_title, split_articles
