@@ -9,48 +9,80 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from geo.errors import GeoError
+from geo.errors import GeoError, Terminated, redact
 from geo.gazetteer.build import add_arguments as build_arguments
+from geo.inputs.limits import DEFAULT as DEFAULT_LIMITS
+from geo.inputs.limits import FLAGS as LIMIT_FLAGS
 from geo.outputs.export import FORMATS
 from geo.types import ParseResult
 
 DEFAULT_MAP = Path("output") / "map.html"
 EXIT_ERROR = 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _log_to_stderr(verbose=args.verbose)
+    previous = _raise_on_sigterm()
     try:
         return args.func(args) or 0
     except GeoError as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
+        print(f"geo: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): temporary files are gone by now
+        if isinstance(exc, Terminated):
+            print("geo: terminated", file=sys.stderr)
+            return EXIT_TERMINATED
         print("geo: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our stdout went away (`geo extract ... | head`): not an error.
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_on_sigterm():
+    """Make SIGTERM raise `Terminated` (Python's default would end the process on the spot,
+    leaving a half-written `.part` file beside the output). Returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the cleanup run
+        raise Terminated()
+
+    return signal.signal(signal.SIGTERM, terminate)
 
 
 def _log_to_stderr(*, verbose: bool) -> None:
     """geo's notices (an encoding guessed, an index built) as "geo: ..." lines on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("geo: %(message)s"))
+    handler.setFormatter(_Redacting("geo: %(message)s"))
     logger = logging.getLogger("geo")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+
+
+class _Redacting(logging.Formatter):
+    """Every notice with the credentials of any URL in it blanked out."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
                             "process only); output keeps the input order")
         p.add_argument("-q", "--quiet", action="store_true",
                        help="no progress bar (it shows only on a terminal, for long runs)")
+        limits = p.add_argument_group(
+            "limits", "bounds on the work one input may cause (hostile or damaged input ends in one "
+                      "error line); raise them for bigger files")
+        for flag, (field, what, kind) in LIMIT_FLAGS.items():
+            default = getattr(DEFAULT_LIMITS, field)
+            limits.add_argument(flag, dest=field, type=kind, default=default,
+                                metavar="SECONDS" if kind is float else "N",
+                                help=f"most {what} (default: {default:g})" if kind is float
+                                else f"most {what} (default: {default:,})")
 
     p = command("map", cmd_map, "Draw an interactive map of the places the inputs mention.")
     inputs(p)
@@ -277,9 +318,10 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
 
     if not args.inputs and not args.urls:
         raise GeoError("no input given: name files, folders, URLs, '-' for stdin, or --urls FILE")
+    limits = limits_of(args)
     inputs = chain(args.inputs, read_urls(args.urls) if args.urls else [])
     documents = read_inputs(inputs, input_format=args.input_format, on_error=args.on_error,
-                            follow=args.follow)
+                            follow=args.follow, limits=limits)
     # An online geocoder keeps to its rate limit only in one process.
     workers = 1 if getattr(args, "geocoder", None) else args.workers
     if workers is not None and workers < 1:
@@ -287,8 +329,26 @@ def parse_inputs(args: argparse.Namespace) -> Iterator:
     results = parse_parallel(documents, workers=workers, geoparser=parser_for(args), on_error=args.on_error)
     for result in progress(results, enabled=wanted(quiet=args.quiet)):
         if result.error:
-            print(f"geo: skipped: {' '.join(result.error.split())}", file=sys.stderr)
+            print(f"geo: skipped: {redact(' '.join(result.error.split()))}", file=sys.stderr)
         yield result
+
+
+def limits_of(args: argparse.Namespace):
+    """The run's `Limits` from the limit flags; each must be positive (redirects may be 0)."""
+    values = {field: getattr(args, field) for field, _, _ in LIMIT_FLAGS.values()}
+    for flag, (field, _, _) in LIMIT_FLAGS.items():
+        if values[field] < 0 or (values[field] == 0 and field != "redirects"):
+            raise GeoError(f"{flag} must be positive, not {values[field]:g}")
+    return replace(DEFAULT_LIMITS, **values)
+
+
+def refuse_inputs_as_outputs(outputs: Sequence[Path], args: argparse.Namespace) -> None:
+    """Before any work: no output may overwrite an input file, the --urls list, or land in an
+    input folder (see `geo.outputs.guard`)."""
+    from geo.outputs.guard import refuse_overwriting_inputs
+
+    named = list(args.inputs) + ([args.urls] if args.urls else [])
+    refuse_overwriting_inputs(outputs, named)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -297,6 +357,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 
     if args.labels < 0:
         raise GeoError(f"--labels must be 0 or more, not {args.labels}")
+    outputs = [args.output] + ([args.output.with_name(f"{args.output.stem}.embed.html")] if args.embed else [])
+    refuse_inputs_as_outputs(outputs, args)
     results = [_slim(result) for result in parse_inputs(args)]
     places = {r.place.id for res in results for r in res.resolutions if r.place}
     shown = dict(min_mentions=args.min_mentions, demonyms=args.demonyms)
@@ -330,6 +392,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geo.outputs.export import WRITERS
 
     writer = WRITERS[args.format]
+    if args.output is not None:
+        refuse_inputs_as_outputs([args.output], args)
     results = parse_inputs(args)
     with output_stream(args.output) as out:
         writer(results, out)

@@ -124,10 +124,23 @@ def _pooled(
         while pending:
             yield from _results(pending.popleft())
     finally:
-        # Normal end, an error, or a consumer that stopped early (closed generator).
+        # Normal end, an error, or a consumer that stopped early (closed generator; Ctrl-C or
+        # SIGTERM, wherever it struck): chunks still in flight have no reader any more, so
+        # their workers are ended now rather than waited for.
+        if pending:
+            _stop_workers(pool)
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once (the executor has no public way to)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass  # gone already
 
 
 def _chunks(documents: Iterator[Document], size: int) -> Iterator[tuple[list[Document], GeoError | None]]:

@@ -13,7 +13,8 @@ geo does not read gets no places, and a notice with `-v`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from importlib import import_module
 from itertools import islice
@@ -101,7 +102,12 @@ class Geoparser:
             if getattr(doc, "error", None):
                 yield ParseResult(doc, error=doc.error)  # type: ignore[attr-defined]
                 continue
-            mentions = given_mentions(doc) if doc.mentions is not None else found[id(doc)]
+            if doc.mentions is not None:
+                mentions = given_mentions(doc)
+            else:
+                recognizer = self._language(doc.lang)[0]
+                mentions = within_paragraphs(doc.text, found[id(doc)],
+                                             lambda text: next(iter(recognizer.recognize_many([text]))))
             resolver = self._language(doc.lang)[1] or self.resolver
             resolutions = resolver.resolve(doc.text, mentions, locale=self.locales.prior(doc))
             self.locales.observe(doc, resolutions)
@@ -153,6 +159,26 @@ class Geoparser:
         if context:
             mentions += [m for m in recognizer.recognize(text) if m.start > len(name)]
         return list(resolver.resolve(text, mentions)[0].candidates)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def within_paragraphs(text: str, mentions: list[Mention], recognize: Callable[[str], list[Mention]]) -> list[Mention]:
+    """No mention crosses a paragraph break. The model may join a feed entry's title to the
+    first word of its summary ("Sfax\n\nRain"); each paragraph such a mention touches is
+    recognised again on its own, and its mentions replace those found in it before."""
+    crossing = [m for m in mentions if _PARAGRAPH_BREAK.search(text, m.start, m.end)]
+    if not crossing:
+        return mentions
+    starts = [0] + [b.end() for b in _PARAGRAPH_BREAK.finditer(text)]
+    bounds = [(start, nxt.start() if nxt else len(text))
+              for start, nxt in zip(starts, [*_PARAGRAPH_BREAK.finditer(text), None])]
+    redo = [(a, b) for a, b in bounds if any(m.start < b and m.end > a for m in crossing)]
+    kept = [m for m in mentions if m not in crossing and not any(a <= m.start < b for a, b in redo)]
+    for a, b in redo:
+        kept += [Mention(m.start + a, m.end + a, m.text, m.label, m.demonym) for m in recognize(text[a:b])]
+    return sorted(kept, key=lambda m: (m.start, m.end))
 
 
 def given_mentions(document: Document) -> list[Mention]:

@@ -113,6 +113,46 @@ if __name__ == "__main__":
     assert not any(_alive(p) for p in pids)
 
 
+def test_an_interrupted_run_ends_its_busy_workers_at_once(tmp_path, mini_gazetteer):
+    """Ctrl-C or SIGTERM (a KeyboardInterrupt in the parent) while workers are in the middle of
+    chunks that would take minutes: the workers are ended, not waited for."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "interrupted.py"
+    script.write_text(f"""
+import multiprocessing, signal, time
+from geo.gazetteer.index import Gazetteer
+from geo.parallel import parse_parallel
+from geo.pipeline import Geoparser
+from geo.types import Document
+
+
+class Slow(Geoparser):
+    def parse_many(self, documents, **kwargs):
+        time.sleep(300)  # a chunk that takes minutes
+        return super().parse_many(documents, **kwargs)
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    gazetteer = Gazetteer({str(mini_gazetteer.index_path)!r}, [])
+    docs = [Document(id=str(i), text="Near Damascus.", mentions=((5, 13),)) for i in range(100)]
+    signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(5)  # the workers have started their chunks by then
+    try:
+        list(parse_parallel(docs, workers=2, geoparser=Slow(gazetteer), chunk_size=2))
+    except KeyboardInterrupt:
+        print("interrupted", len(multiprocessing.active_children()), flush=True)
+""")
+    # A guard: waiting for the chunks would take 300 s.
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=90)
+    assert proc.stdout == "interrupted 0\n", proc.stderr
+
+
 def test_workers_1_and_small_inputs_stay_in_process(mini_parser, pool_spy):
     docs = [given(i) for i in range(5)]
     expected = records(mini_parser.parse_many(docs))

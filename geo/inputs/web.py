@@ -48,7 +48,8 @@ def _extractor_errors() -> tuple[type[BaseException], ...]:
     loaded by then: trafilatura imports it)."""
     from lxml.etree import LxmlError
 
-    return (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, LxmlError)
+    # AssertionError: lxml.html asserts on some markup ("<svg><p><p>" in htmldate)
+    return (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, AssertionError, LxmlError)
 
 
 def extract_page(html: str, url: str = "", name: str = "") -> Page | None:

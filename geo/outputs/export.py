@@ -121,7 +121,9 @@ def write_jsonl(results: Iterable[ParseResult], out: IO[str]) -> int:
 
 
 def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    # Every text cell quoted, numbers bare: a spreadsheet reads numbers as numbers, and a carriage
+    # return inside a text (which minimal quoting leaves bare with "\n" line ends) stays inside it.
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     n = 0
     for result in results:
@@ -131,8 +133,23 @@ def write_csv(results: Iterable[ParseResult], out: IO[str]) -> int:
         for r in result.resolutions:
             row = mention_record(r, shown.get(r.place.id) if r.place else None)
             row.update(document_id=doc.id, **document_fields(doc))
-            writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
+            writer.writerow({k: spreadsheet_safe(row[k]) for k in CSV_COLUMNS})
     return n
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR (a title or
+    excerpt is whatever the article's author wrote) gets a leading `'`, as OWASP advises
+    against formula injection. Numbers stay numbers (a negative longitude is no formula);
+    None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def geojson(results: Iterable[ParseResult]) -> dict[str, Any]:

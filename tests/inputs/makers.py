@@ -96,3 +96,28 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <content type="html">&lt;p&gt;Trucks from &lt;i&gt;Lviv&lt;/i&gt; reached Kharkiv.&lt;/p&gt;</content></entry>
 </feed>
 """
+
+
+def swap_docx_member(data: bytes, member: str, chunks, *, extra: dict | None = None) -> bytes:
+    """A copy of the .docx `data` whose `member` holds the byte strings of `chunks` (streamed
+    in, so a member of hundreds of MB never sits in memory here), plus `extra` members."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == member:
+                with dst.open(member, "w", force_zip64=True) as handle:
+                    for chunk in chunks:
+                        handle.write(chunk)
+            else:
+                dst.writestr(info, src.read(info))
+        for name, body in (extra or {}).items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def docx_xml(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f'<w:body>{body}</w:body></w:document>').encode()

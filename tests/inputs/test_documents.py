@@ -110,3 +110,32 @@ def test_pdf_dates(value, iso):
 ])
 def test_any_date(value, iso):
     assert any_date(value) == iso
+
+
+def blank_pdf(pages: int) -> bytes:
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_of_blank_pages_is_empty_not_a_scan(tmp_path):
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(blank_pdf(3))
+    with pytest.raises(InputError) as err:
+        list(read_inputs([path]))
+    assert str(err.value) == f"{path}: the PDF is empty: its 3 pages hold no text and no images"
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_its_pages_are_read(tmp_path):
+    from geo.inputs.limits import Limits
+
+    path = tmp_path / "long.pdf"
+    path.write_bytes(make_pdf([["Talks in Geneva."]] * 3))
+    with pytest.raises(InputError, match=r"long\.pdf: the PDF has more than 2 pages \(see --max-pdf-pages\)"):
+        list(read_inputs([path], limits=Limits(pdf_pages=2)))
+    assert len(list(read_inputs([path], limits=Limits(pdf_pages=3)))) == 3

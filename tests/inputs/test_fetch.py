@@ -33,6 +33,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def drip(self, data, every=0.1):
+        for i in range(len(data)):
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            time.sleep(every)
+
     def do_GET(self):
         Handler.agents.append(self.headers.get("User-Agent"))
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
@@ -67,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(100):
                 self.wfile.write(b"Oslo " * 10_000)
-        elif path == "/image":
+        elif path.startswith("/image"):
             self.send(200, b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
         elif path == "/flaky":
             if Handler.hits[path] <= 2:
@@ -82,7 +88,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, ATOM.encode(), "application/atom+xml")
         elif path == "/report.pdf":
             self.send(200, make_pdf([["Talks in Geneva."]], title="Brief"), "application/pdf")
-        elif path == "/plain":
+        elif path in ("/to-file", "/to-javascript", "/to-data"):
+            target = {"/to-file": "file:///etc/passwd", "/to-javascript": "javascript:alert(1)",
+                      "/to-data": "data:text/html,<p>hi</p>"}[path]
+            self.send(302, headers=[("Location", target)])
+        elif path == "/redirect-with-a-huge-body":
+            self.send_response(301)
+            self.send_header("Location", "/plain")
+            self.send_header("Content-Length", "99999999999")
+            self.end_headers()
+        elif path == "/drip-body":  # headers at once, then a byte at a time for a minute
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.drip(b"Oslo " * 120)
+        elif path == "/drip-headers":  # the status line, then the headers a byte at a time
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self.drip(b"X-Padding: " + b"a" * 600)
+        elif path.startswith("/plain"):
             self.send(200, b"Talks in Geneva.", "text/plain")
         else:
             self.send(404, b"<h1>Not found</h1>")
@@ -162,6 +185,55 @@ def test_content_types_choose_the_reader(server):
     assert latin.text == "Caf\u00e9 in Qu\u00e9bec."  # the charset the server declared
 
 
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
+def test_a_server_that_sends_a_byte_at_a_time_is_cut_off_at_the_deadline(server, path):
+    """The deadline covers connecting, the headers and the body together: each byte arriving
+    within the socket timeout does not keep the fetch going (the server drips for a minute)."""
+    outcome = []
+
+    def fetch():
+        try:
+            read(f"{server}{path}")
+        except InputError as exc:
+            outcome.append(str(exc))
+
+    thread = threading.Thread(target=fetch, daemon=True)
+    thread.start()
+    thread.join(timeout=15)  # a guard: the fetcher's deadline is 1 s
+    assert not thread.is_alive(), "the fetch outlived its deadline"
+    assert len(outcome) == 1 and outcome[0].startswith(f"{server}{path}: no complete response within 1 s")
+    slow, plain = read(f"{server}{path}", f"{server}/plain", on_error="skip")  # the others go on
+    assert "no complete response" in slow.error and plain.text == "Talks in Geneva."
+
+
+@pytest.mark.parametrize("path, scheme", [("/to-file", "file"), ("/to-javascript", "javascript"),
+                                          ("/to-data", "data")])
+def test_a_redirect_to_another_scheme_says_the_scheme_is_refused(server, path, scheme):
+    with pytest.raises(InputError) as err:
+        read(f"{server}{path}")
+    assert f"the {scheme}: scheme is refused" in str(err.value) and "redirects" not in str(err.value)
+
+
+def test_a_redirects_body_is_never_read(server):
+    """urllib reads a redirect's body whole: a server announcing 100 GB ended in MemoryError."""
+    (doc,) = read(f"{server}/redirect-with-a-huge-body")
+    assert doc.text == "Talks in Geneva."
+
+
+def test_credentials_in_a_url_are_never_echoed(server):
+    port = server.rsplit(":", 1)[1]
+    with pytest.raises(InputError) as err:
+        read(f"http://bob:hunter2@127.0.0.1:{port}/missing?api_key=XYZ123&q=floods")
+    assert "hunter2" not in str(err.value) and "XYZ123" not in str(err.value)
+    assert "***" in str(err.value) and "q=floods" in str(err.value)
+    with pytest.raises(InputError) as err:  # a reader's error after the fetch, too
+        read(f"{server}/image?api_key=XYZ123")
+    assert str(err.value).startswith(f"{server}/image?api_key=***: not a page geo can read")
+    (doc,) = read(f"{server}/plain?access_token=XYZ123&page=2")
+    assert "XYZ123" not in doc.id + doc.source + doc.url
+    assert doc.url == f"{server}/plain?access_token=***&page=2" and doc.text == "Talks in Geneva."
+
+
 def test_only_web_urls_are_fetched():
     with pytest.raises(InputError, match="only http and https"):
         Fetcher().fetch("file:///etc/passwd")
@@ -235,3 +307,33 @@ def test_cli_url_list_errors(cli, capsys, tmp_path):
     assert capsys.readouterr().err == f"geo: error: {urls}: line 2: not an http(s) URL: 'not a url'\n"
     assert main(["extract"]) == 2
     assert "no input given" in capsys.readouterr().err
+
+
+def test_cli_never_echoes_a_password_or_token(server, cli, capsys):
+    port = server.rsplit(":", 1)[1]
+    url = f"http://bob:hunter2@127.0.0.1:{port}/missing?token=XYZ123"
+    assert main(["extract", url, "--workers", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("geo: error: http://***@127.0.0.1") and err.count("\n") == 1
+    assert "hunter2" not in err and "XYZ123" not in err
+    assert main(["extract", f"{server}/plain?api_key=XYZ123", f"{server}/missing?api_key=XYZ123",
+                 "--on-error", "skip", "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "XYZ123" not in out + err and "api_key=***" in out and "geo: skipped:" in err
+
+
+def feed_with_dates(*dates):
+    items = "".join(f"<item><title>Floods in Sfax {k}</title><pubDate>{d}</pubDate></item>"
+                    for k, d in enumerate(dates))
+    return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+def test_a_feed_date_that_cannot_be_read_is_left_empty_never_invented(tmp_path, caplog):
+    path = tmp_path / "dates.rss"
+    path.write_text(feed_with_dates("2024-13-45", "2024-02-30T10:00:00Z", "Wed, 45 Oct 2024 07:15:00 +0100",
+                                    "yesterday", "30 October 2024", "Wed, 30 Oct 2024 23:30:00 -0500"),
+                    encoding="utf-8")
+    with caplog.at_level("INFO", logger="geo.inputs.feeds"):
+        docs = list(read_inputs([path]))
+    assert [d.date for d in docs] == ["", "", "", "", "2024-10-30T00:00:00+00:00", "2024-10-30T23:30:00-05:00"]
+    assert "date '2024-13-45' cannot be read: left empty" in caplog.text

@@ -136,7 +136,7 @@ def test_late_legacy_byte_after_a_block_of_ascii(tmp_path):
 def test_the_encoding_is_logged(tmp_path, caplog):
     path = tmp_path / "a.txt"
     path.write_bytes("Caf\u00e9 in Qu\u00e9bec.".encode("cp1252"))
-    with caplog.at_level("INFO", logger="geo.inputs.read"):
+    with caplog.at_level("INFO", logger="geo.inputs.decoding"):
         list(read_inputs([path]))
     assert f"{path}: decoded as cp1252" in caplog.text
 

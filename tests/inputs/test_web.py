@@ -103,11 +103,12 @@ def test_the_same_id_twice_is_reported_and_made_unique(tmp_path, caplog):
 
 
 def test_a_page_too_large_for_trafilatura_is_streamed_whole(monkeypatch, caplog):
-    monkeypatch.setattr("geo.inputs.read.MAX_PAGE_CHARS", 1000)
-    with caplog.at_level("WARNING", logger="geo.inputs.read"):
+    monkeypatch.setattr("geo.inputs.web.MAX_PAGE_CHARS", 1000)
+    with caplog.at_level("WARNING", logger="geo.inputs.html"):
         doc = page("news")
     assert "Valencia" in doc.text and "Most read" in doc.text  # every word, menus included
     assert "page larger than 1,000 characters" in caplog.text
+    assert doc.title == "Floods cut roads around Valencia | The Daily Ledger"  # its <title>, kept
 
 
 def test_markup_that_trips_the_extractor_falls_back_to_the_plain_reader(monkeypatch, caplog):
@@ -121,3 +122,13 @@ def test_markup_that_trips_the_extractor_falls_back_to_the_plain_reader(monkeypa
         doc = page("news")
     assert "Valencia" in doc.text and doc.title == "Floods cut roads around Valencia"
     assert "news.html: article extraction failed (RecursionError)" in caplog.text
+
+
+def test_markup_that_trips_lxml_html_is_one_clear_error(tmp_path):
+    """lxml.html asserts on some markup (found by tests/inputs/test_fuzz.py): not a traceback."""
+    from geo.errors import InputError
+
+    path = tmp_path / "odd.html"
+    path.write_text("<svg><p><p>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"odd\.html: empty input"):
+        list(read_inputs([path]))

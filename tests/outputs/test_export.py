@@ -93,3 +93,20 @@ def test_display_name_rules():
     assert display_name("Kharkiv", ["Харькова", "Харькове"]) == "Kharkiv"
     assert display_name("Ḩalab", ["حلب"]) == "Halab"
     assert display_name("Aleppo", ["حلب", "Alep"]) == "Alep"
+
+
+def test_csv_text_cells_cannot_run_as_formulas_and_numbers_stay_numbers():
+    text = "=HYPERLINK(\"http://x.example\") in Lima"
+    doc = Document("@SUM(A1:A9)", text, title="+cmd|' /C calc'!A0", url="-2+3", site_name="\tTab",
+                   author="\rCR")
+    place = Place("t:2", "Lima", -12.05, -77.04, "P", "PPLC", "PE", "", "", 1, "test")
+    hit = Resolution(Mention(36, 40, "Lima", "GPE"), place, -1.5, (), Excerpt(text, 0, 40))
+    out = io.StringIO()
+    write_csv([ParseResult(doc, (hit,))], out)
+    assert ",-12.05,-77.04," in out.getvalue()  # numbers unquoted
+    (row,) = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    assert row["document_id"] == "'@SUM(A1:A9)" and row["title"] == "'+cmd|' /C calc'!A0"
+    assert row["url"] == "'-2+3" and row["site_name"] == "'\tTab" and row["author"] == "'\rCR"
+    assert row["excerpt"].startswith("'=HYPERLINK")
+    assert (row["lat"], row["lon"], row["score"]) == ("-12.05", "-77.04", "-1.5")  # numbers as written
+    assert row["text"] == "Lima"
