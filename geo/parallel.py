@@ -92,10 +92,13 @@ def portable(geoparser: Any) -> Any:
     if hasattr(clone, "_languages"):
         clone._languages = {}  # other languages' recognisers load again in the worker, when needed
     recognizer = getattr(geoparser, "recognizer", None)
-    if recognizer is not None and "nlp" in vars(recognizer):
+    loaded = {"nlp", "model", "featurizer"} & set(vars(recognizer)) if recognizer is not None else set()
+    if loaded:
         recognizer = copy.copy(recognizer)
-        if vars(recognizer)["nlp"] is not getattr(recognizer, "_nlp", None):
+        if "nlp" in loaded and vars(recognizer)["nlp"] is not getattr(recognizer, "_nlp", None):
             del recognizer.nlp  # the cached default model: the worker loads it again
+        for name in loaded - {"nlp"}:  # the trained model, read again from its file (or `_model`)
+            delattr(recognizer, name)
         clone.recognizer = recognizer
     return clone
 
