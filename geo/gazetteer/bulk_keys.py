@@ -57,32 +57,33 @@ _FINAL_H = re.compile(r"h(?<=[^\n][au]h)(?![^\n])")
 _FINAL_VOWEL = re.compile(r"[au](?<=[^\n]{3}[au])(?![^\n])")
 
 
-def name_keys(names: Iterable[str]) -> dict[str, Keys]:
-    """`(normalize(n), translit_key(n))` of every name."""
+def name_keys(names: Iterable[str], *, loose: bool = True) -> dict[str, Keys]:
+    """`(normalize(n), translit_key(n))` of every name; without `loose`, (normalize(n), "")."""
     plain, other = [], []
     for name in names:
         (plain if name.isascii() and "\n" not in name else other).append(name)
-    keys = _ascii_keys(plain, _ascii_lower("\n".join(plain)))
+    keys = _ascii_keys(plain, _ascii_lower("\n".join(plain)), loose)
     # Accents and other scripts: decomposed and folded all at once, after which most lines
     # are plain ASCII too (Zürich -> zurich) and take the same path; the rest, one by one.
     # `translit_key` first drops marks that `normalize` keeps (ʿ is a letter): those too.
     lines = [n for n in other if "\n" not in n]
     folded = _unicode_lower("\n".join(lines)).split("\n") if lines else []
     again = [i for i, line in enumerate(folded) if line.isascii() and not _MARKS.search(lines[i])]
-    keys.update(_ascii_keys([lines[i] for i in again], "\n".join(folded[i] for i in again)))
+    keys.update(_ascii_keys([lines[i] for i in again], "\n".join(folded[i] for i in again), loose))
     for name in other:
         if name not in keys:
-            keys[name] = (normalize(name), translit_key(name))
+            keys[name] = (normalize(name), translit_key(name) if loose else "")
     return keys
 
 
-def _ascii_keys(names: list[str], lowered: str) -> dict[str, Keys]:
+def _ascii_keys(names: list[str], lowered: str, loose: bool) -> dict[str, Keys]:
     """The keys of `names`, given them lowered, one a line, by `_ascii_lower`/`_unicode_lower`."""
     if not names:
         return {}
     exact = _exact_keys(lowered)
-    loose = _translit_keys(exact)
-    keys = dict(zip(names, zip(exact.split("\n"), loose)))
+    if not loose:
+        return dict(zip(names, ((e, "") for e in exact.split("\n"))))
+    keys = dict(zip(names, zip(exact.split("\n"), _translit_keys(exact))))
     for line in _only_articles(exact):  # translit_key keeps such names whole: ask it
         keys[names[line]] = (keys[names[line]][0], translit_key(names[line]))
     return keys

@@ -88,3 +88,26 @@ def test_the_index_holds_every_kind_of_key(tmp_path):
     assert ("~bab", 2, 3, "Al Bab") not in rows  # too short to fold: no loose key
     assert ("~tartus", 1, 3, "Tartus") in rows and ("~tartus", 1, 3, "Tartous") not in rows  # first alias kept
     assert rows == sorted(rows)
+
+
+def names_table(path) -> list[tuple]:
+    return sqlite3.connect(path).execute("SELECT * FROM names ORDER BY key, place, kind").fetchall()
+
+
+@pytest.mark.parametrize("helper", ["works", "fails", "cannot start"])
+def test_the_helper_process_changes_nothing_in_the_index(tmp_path, monkeypatch, helper):
+    """The transliteration keys come from a second process on big gazetteers, from this one
+    on small ones or when the helper fails: the same rows every way."""
+    csv = tmp_path / "g.csv"
+    csv.write_text(ROWS + "t:3,Maaret al-Numan,Ma\u2018arrat an Nu\u2018m\u0101n|Maarat,35.64,36.67,P,PPL,SY,,,1,,test\n",
+                   encoding="utf-8")
+    compile_index.build_index([csv], tmp_path / "alone.sqlite", "k")
+    monkeypatch.setattr(compile_index, "HELPER_MIN_BYTES", 0)
+    if helper == "fails":
+        monkeypatch.setattr(compile_index.sys, "executable", "/bin/false")
+    elif helper == "cannot start":
+        monkeypatch.setattr(compile_index.sys, "executable", str(tmp_path / "no-python"))
+    compile_index.build_index([csv], tmp_path / "helped.sqlite", "k")
+    assert names_table(tmp_path / "helped.sqlite") == names_table(tmp_path / "alone.sqlite")
+    assert any(row[2] == 3 for row in names_table(tmp_path / "alone.sqlite"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.sqlite", "g.csv", "helped.sqlite"]
