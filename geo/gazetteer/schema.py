@@ -126,7 +126,7 @@ class _RowParser:
             return kind(0)
         try:
             value = kind(float(raw)) if kind is int else kind(raw)
-        except ValueError:
+        except (ValueError, OverflowError):  # "ten", "nan" or "inf" people
             raise GazetteerError(f"{located(self.path, line, column)}: not a number: {raw!r}") from None
         if not low <= value <= high:
             raise GazetteerError(f"{located(self.path, line, column)}: {raw} is out of range [{low}, {high}]")
