@@ -33,7 +33,7 @@ from geo.errors import GazetteerError
 from geo.gazetteer.bulk_keys import Keys, name_keys
 from geo.gazetteer.schema import ALT, DEMONYM, NAME, SCHEMA, TRANSLIT, Record, read_records
 
-NOTICE = "geo: first run: indexing the gazetteer (a few seconds, once)..."
+NOTICE = "geo: first run: indexing the gazetteer, once (this takes some seconds)..."
 
 
 def build_index(sources: Sequence[Path], path: Path, key: str, *, notice: TextIO | None = None) -> None:
