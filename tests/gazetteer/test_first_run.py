@@ -103,11 +103,16 @@ def test_the_helper_process_changes_nothing_in_the_index(tmp_path, monkeypatch, 
                    encoding="utf-8")
     compile_index.build_index([csv], tmp_path / "alone.sqlite", "k")
     monkeypatch.setattr(compile_index, "HELPER_MIN_BYTES", 0)
+    monkeypatch.setattr(compile_index, "idle_core", lambda: True)
     if helper == "fails":
         monkeypatch.setattr(compile_index.sys, "executable", "/bin/false")
     elif helper == "cannot start":
         monkeypatch.setattr(compile_index.sys, "executable", str(tmp_path / "no-python"))
+    answers = []
+    result = compile_index._Helper.result
+    monkeypatch.setattr(compile_index._Helper, "result", lambda self: answers.append(result(self)) or answers[-1])
     compile_index.build_index([csv], tmp_path / "helped.sqlite", "k")
+    assert {"works": [True], "fails": [False], "cannot start": []}[helper] == [a is not None for a in answers]
     assert names_table(tmp_path / "helped.sqlite") == names_table(tmp_path / "alone.sqlite")
     assert any(row[2] == 3 for row in names_table(tmp_path / "alone.sqlite"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.sqlite", "g.csv", "helped.sqlite"]
