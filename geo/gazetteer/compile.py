@@ -57,6 +57,7 @@ def build_index(sources: Sequence[Path], path: Path, key: str, *, notice: TextIO
             _fill(db, sources, key, tmp)
         finally:
             db.close()
+        os.chmod(tmp, 0o644)  # mkstemp made it private; a shared GEO_CACHE_DIR serves everyone
         os.replace(tmp, path)
         done = True
     except sqlite3.Error as exc:

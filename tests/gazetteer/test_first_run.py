@@ -38,6 +38,7 @@ def test_a_first_run_with_an_empty_cache_folder_works(tmp_path):
     assert "indexing" not in proc.stderr  # not a terminal: no notice
     [index] = cache.iterdir()  # the index, and no temporary file beside it
     assert index.name.startswith("gazetteer-") and index.suffix == ".sqlite"
+    assert index.stat().st_mode & 0o777 == 0o644  # readable by every user of a shared cache
     places = sqlite3.connect(index).execute("SELECT COUNT(*) FROM places").fetchone()[0]
     assert places > 200_000
 
