@@ -1,6 +1,7 @@
 """Stage 2, the gazetteer: the names and points that recognition and resolution both read.
 
-`schema` (the CSV and index formats), `index` (CSV -> cached SQLite index, lookups),
+`schema` (the CSV and index formats), `index` (the cached SQLite index and its lookups),
+`compile` and `bulk_keys` (CSV -> that index, fast enough for a first run),
 `geonames` (full GeoNames dumps), `geocoders` (optional online fallbacks), `build` (how the
 shipped gazetteer.csv is made from registry packages) and `normalize` (the name key).
 """

@@ -13,25 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GazetteerError
+from geo.gazetteer.compile import build_index, terminal_notice
 from geo.gazetteer.normalize import normalize, translit_key
-from geo.gazetteer.schema import (
-    COUNTRY_CODES,
-    DEMONYM,
-    INDEX_FORMAT,
-    SCHEMA,
-    TRANSLIT,
-    Row,
-    name_rows,
-    open_readonly,
-    read_rows,
-)
+from geo.gazetteer.schema import COUNTRY_CODES, DEMONYM, INDEX_FORMAT, TRANSLIT, open_readonly
 from geo.types import Candidate, Place
 
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
@@ -274,7 +263,7 @@ def ensure_index(sources: Sequence[Path]) -> Path:
     path = cache_dir() / f"gazetteer-{key}.sqlite"
     if path.exists() and _index_ok(path, key):
         return path
-    build_index(sources, path, key)
+    build_index(sources, path, key, notice=terminal_notice())
     return path
 
 
@@ -288,52 +277,6 @@ def _index_ok(path: Path, key: str) -> bool:
             db.close()
     except sqlite3.Error:
         return False
-
-
-def build_index(sources: Sequence[Path], path: Path, key: str) -> None:
-    """Compile the CSV sources into an SQLite index, written atomically."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise GazetteerError(f"{path.parent}: cannot write the gazetteer index: {exc.strerror}") from None
-    try:
-        db = sqlite3.connect(tmp)
-        try:
-            _fill(db, sources, key)
-        finally:
-            db.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _fill(db: sqlite3.Connection, sources: Sequence[Path], key: str) -> None:
-    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-    rows: dict[str, Row] = {}  # later sources override earlier ones by id
-    for source in sources:
-        for row in read_rows(source):
-            rows.pop(row.place.id, None)
-            rows[row.place.id] = row
-    for rowid, row in enumerate(rows.values(), start=1):
-        p = row.place
-        db.execute(
-            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (rowid, p.id, p.name, p.lat, p.lon, p.feature_class, p.feature_code,
-             p.country_code, p.admin1, p.admin2, p.population, p.source),
-        )
-        db.executemany(
-            "INSERT OR IGNORE INTO names VALUES (?,?,?,?)",
-            name_rows(rowid, row),
-        )
-    db.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        [("fingerprint", key), ("built", datetime.now(timezone.utc).isoformat(timespec="seconds")),
-         ("sources", os.pathsep.join(str(s) for s in sources))],
-    )
-    db.commit()
 
 
 def open_index(path: str | Path, extra: Iterable[str | Path] = ()) -> Gazetteer:

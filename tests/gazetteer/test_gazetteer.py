@@ -71,6 +71,7 @@ def test_user_gazetteer_from_environment(tmp_path, monkeypatch):
         ("a:1,Bad,,95,10,P,PPL,XX,,,1,,t", "line 2: column lat"),
         ("a:1,Bad,,ten,10,P,PPL,XX,,,1,,t", "line 2: column lat: not a number"),
         ("a:1,Bad,,10,10,P,PPL,XX,,,-5,,t", "line 2: column population"),
+        ("a:1,Bad,,10,10,P,PPL,XX,,,inf,,t", "line 2: column population: not a number"),
         (",Bad,,10,10,P,PPL,XX,,,1,,t", "line 2: column id: empty"),
         ("a:1,Bad,,10,10,P,PPL,XX,,,1,,t,extra", "line 2: more fields"),
     ],
