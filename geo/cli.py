@@ -19,6 +19,7 @@ from typing import IO
 
 from geo.errors import GeoError, Terminated, redact
 from geo.gazetteer.build import add_arguments as build_arguments
+from geo.training.command import add_arguments as train_arguments
 from geo.inputs.limits import DEFAULT as DEFAULT_LIMITS
 from geo.inputs.limits import FLAGS as LIMIT_FLAGS
 from geo.outputs.export import FORMATS
@@ -190,26 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = command("train", lambda a: train.print_help() or EXIT_ERROR,
                     "Train geo's learned components on annotated documents.")
-    tsub = train.add_subparsers(dest="component", metavar="COMPONENT")
-    p = tsub.add_parser(
-        "recognizer", help="the model that decides which candidate spans are places",
-        description="Train the recognizer's place-or-not model on annotated documents (what `geo eval` "
-                    "reads: LGL, TR-News, GeoVirus XML, conflict-set JSONL), with name-substituted copies "
-                    "and generated negatives; report k-fold cross-validated and training-set figures; "
-                    "write the model. Deterministic for a given seed; CPU only.")
-    p.add_argument("data", nargs="*", type=Path, metavar="CORPUS",
-                   help="annotated files (default: the dev corpora in ../shared/corpora/)")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH",
-                   help="model file to write (default: the one shipped in the package); use it with "
-                        "`geo map/extract --recognizer PATH`")
-    p.add_argument("--folds", type=int, default=5, metavar="K",
-                   help="cross-validation folds, by document within each corpus (default: 5; 1: none)")
-    p.add_argument("--copies", type=int, default=2, metavar="N",
-                   help="name-substituted copies of each document (default: 2)")
-    p.add_argument("--seed", type=int, default=13, help="seed of every random choice (default: 13)")
-    p.add_argument("--errors", type=Path, metavar="FILE",
-                   help="write every cross-validated miss as JSONL (the records of `geo eval --errors`)")
-    p.set_defaults(func=cmd_train_recognizer)
+    train_arguments(train.add_subparsers(dest="component", metavar="COMPONENT"))
 
     gaz = command("gazetteer", lambda a: gaz.print_help() or EXIT_ERROR, "Inspect the gazetteer.")
     gsub = gaz.add_subparsers(dest="action", metavar="ACTION")
@@ -425,12 +407,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     reports, errors = {}, []
     for name, docs in corpora:
         convention = CONVENTIONS[name.split("/")[0]]
-        recognizer = geoparser.recognizer
-        recognizer.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
-        recognizer.org_places = (convention.org_places if args.org_places == "auto"
-                                 else args.org_places == "yes")
-        recognizer.places_in_orgs = (convention.places_in_orgs if args.org_places == "auto"
-                                     else args.org_places == "yes")
+        r, org = geoparser.recognizer, args.org_places  # each corpus's convention, unless told
+        r.demonyms = convention.demonyms if args.demonyms == "auto" else args.demonyms == "yes"
+        r.org_places = convention.org_places if org == "auto" else org == "yes"
+        r.places_in_orgs = convention.places_in_orgs if org == "auto" else org == "yes"
         report = evaluate(docs, geoparser.parse, mode=args.mode, reset=geoparser.forget_sources)
         reports[name] = report
         errors += report.errors
@@ -443,24 +423,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.errors:
         count = write_errors(args.errors, errors)
         print(f"wrote {count} error records to {args.errors}", file=sys.stderr)
-    return 0
-
-
-def cmd_train_recognizer(args: argparse.Namespace) -> int:
-    from geo.recognize.model import DEFAULT_PATH
-    from geo.training.examples import default_data
-    from geo.training.recognizer import train
-
-    if args.folds < 1 or args.copies < 0:
-        raise GeoError("--folds must be at least 1 and --copies at least 0")
-    data = args.data or default_data()
-    missing = [str(p) for p in data if not p.is_file()]
-    if missing:
-        raise GeoError(f"no such training file: {missing[0]}" + ("" if args.data else
-                       " (the dev corpora are looked for in ../shared/corpora/; name your files)"))
-    train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
-          gazetteer=load_gazetteer(args) if hasattr(args, "gazetteer") else None, errors=args.errors,
-          progress=lambda line: print(line, file=sys.stderr))
     return 0
 
 

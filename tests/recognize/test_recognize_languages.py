@@ -6,7 +6,6 @@ import logging
 import subprocess
 import sys
 
-import pytest
 from conftest import ROOT, SHARED
 
 from geo.recognize.languages import detect
