@@ -62,7 +62,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str = ""  # where it came from: GPE, LOC, FAC (the model), GAZ (gazetteer pass), GIVEN
+    label: str = ""  # where it came from: spaCy's entity label (GPE, LOC, NORP, ...), GAZ (a gazetteer match), GIVEN
     demonym: bool = False  # "Syrian" standing for Syria
 
 

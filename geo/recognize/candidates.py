@@ -56,13 +56,14 @@ class SpanCandidate:
     first: int  # token indices, inclusive
     last: int
     sources: set[str] = field(default_factory=set)
+    label: str = ""  # the spaCy entity label, when the span is one of its entities
 
 
 def candidates(doc: "Doc", text: str, gazetteer: Gazetteer) -> list[SpanCandidate]:
     """Every candidate span of `text` (which `doc` tokenised), each once, in text order."""
     found: dict[tuple[int, int], SpanCandidate] = {}
 
-    def add(first: int, last: int, source: str) -> None:
+    def add(first: int, last: int, source: str, label: str = "") -> None:
         start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
         if "\n" in text[start:end]:
             return
@@ -70,9 +71,10 @@ def candidates(doc: "Doc", text: str, gazetteer: Gazetteer) -> list[SpanCandidat
         if c is None:
             c = found[(start, end)] = SpanCandidate(start, end, first, last)
         c.sources.add(source)
+        c.label = c.label or label
 
-    for first, last in _entity_spans(doc):
-        add(first, last, ENTITY)
+    for first, last, label in _entity_spans(doc):
+        add(first, last, ENTITY, label)
     for first, last, loose in _gazetteer_runs(doc, text, gazetteer):
         add(first, last, TRANSLIT if loose else GAZETTEER)
     for first, last in _datelines(doc, text, gazetteer):
@@ -83,7 +85,7 @@ def candidates(doc: "Doc", text: str, gazetteer: Gazetteer) -> list[SpanCandidat
     return sorted(found.values(), key=lambda c: (c.start, c.end))
 
 
-def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int]]:
+def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int, str]]:
     """The model's entities, without a leading "the" or a trailing "'s", capitalised."""
     for ent in doc.ents:
         if ent.label_ in NUMERIC_LABELS:
@@ -94,7 +96,7 @@ def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int]]:
         while last >= first and (doc[last].lower_ in ("'s", "\u2019s", "'", "\u2019") or doc[last].is_space):
             last -= 1
         if last >= first and _capitalised(doc[first].text):
-            yield first, last
+            yield first, last, ent.label_
 
 
 def _gazetteer_runs(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int, bool]]:

@@ -66,7 +66,7 @@ class Recognizer:
     @cached_property
     def model(self) -> RecognizerModel:
         m = self._model if isinstance(self._model, RecognizerModel) else load_model_file(self._model)
-        if m.features != self.featurizer_for(m).names:
+        if m.features != Featurizer(m.projection).names:
             where = self._model if isinstance(self._model, (str, Path)) else DEFAULT_PATH
             raise ModelError(f"recognizer model {where}: trained on other features than this geo's; "
                              f"rebuild it with `{REBUILD}`")
@@ -74,11 +74,7 @@ class Recognizer:
 
     @cached_property
     def featurizer(self) -> Featurizer:
-        return self.featurizer_for(self.model)
-
-    @staticmethod
-    def featurizer_for(m: RecognizerModel) -> Featurizer:
-        return Featurizer(m.projection)
+        return Featurizer(self.model.projection)
 
     @property
     def convention(self) -> Convention:
@@ -92,7 +88,7 @@ class Recognizer:
         model = self.model  # a broken model file fails before any document is read
         for text, doc in zip(texts, self.nlp.pipe(map(_calm, texts), batch_size=batch_size)):
             spans, rows = self.evidence(doc, text)
-            yield self.decide(text, spans, rows, model.predict(rows), model.threshold)
+            yield self.decide(text, spans, model.predict(rows), model.threshold)
 
     def evidence(self, doc: "Doc", text: str) -> tuple[list[SpanCandidate], np.ndarray]:
         """The candidate spans of a tokenised text and their feature rows (also what training reads)."""
@@ -101,13 +97,13 @@ class Recognizer:
             spans = [s for s in spans if not self._demonym(text[s.start:s.end])]
         return spans, self.featurizer.rows(doc, text, spans, self.gazetteer, self.convention)
 
-    def decide(self, text: str, spans: Sequence[SpanCandidate], rows: np.ndarray, scores: np.ndarray,
-               threshold: float) -> list[Mention]:
+    def decide(self, text: str, spans: Sequence[SpanCandidate], scores: np.ndarray, threshold: float
+               ) -> list[Mention]:
         # A dateline ("KHARTOUM, June 3 -") that the gazetteer knows is a place: a rule.
         scores = np.where([DATELINE in s.sources for s in spans], 1.0, scores) if len(spans) else scores
         chosen = select(spans, scores, threshold)
-        return [Mention(s.start, s.end, text[s.start:s.end], "ENT" if "entity" in s.sources else "GAZ",
-                        self._demonym(text[s.start:s.end])) for s in chosen]
+        return [Mention(s.start, s.end, text[s.start:s.end], s.label or "GAZ", self._demonym(text[s.start:s.end]))
+                for s in chosen]
 
     def _demonym(self, name: str) -> bool:
         found = self.gazetteer.candidates(name)

@@ -200,8 +200,7 @@ def _predict_into(predicted: dict, booster, rows: Rows, examples: list[Example],
         mask = rows.example == i
         scores = booster.predict(rows.x[mask], num_threads=2)
         _follow(recognizer, e)
-        predicted[e.gold.id + "\0" + e.corpus] = recognizer.decide(e.text, rows.spans[i], rows.x[mask], scores,
-                                                                   THRESHOLD)
+        predicted[e.gold.id + "\0" + e.corpus] = recognizer.decide(e.text, rows.spans[i], scores, THRESHOLD)
 
 
 def _count_renamed(counts: dict, booster, rows: Rows, examples: list[Example], fold: int,
@@ -212,8 +211,7 @@ def _count_renamed(counts: dict, booster, rows: Rows, examples: list[Example], f
             continue
         mask = rows.example == i
         _follow(recognizer, e)
-        found = recognizer.decide(e.text, rows.spans[i], rows.x[mask], booster.predict(rows.x[mask], num_threads=2),
-                                  THRESHOLD)
+        found = recognizer.decide(e.text, rows.spans[i], booster.predict(rows.x[mask], num_threads=2), THRESHOLD)
         pairs = match_spans(list(e.spans), [(m.start, m.end) for m in found])
         tally = counts.setdefault(e.corpus, [0, 0, 0])
         tally[0] += len(pairs)
