@@ -1,14 +1,18 @@
 """The trained place-or-not model: one versioned file, loaded without any network.
 
-The file (gzipped JSON) holds a LightGBM booster as text, the word-vector projection the
-features use, the decision threshold, the feature names it was trained on, and a note of
-what it was trained on. Anything missing, corrupt or made for other features is a
+Two passes, one sense per story: the first booster scores every candidate from its own
+evidence; the second reads the same evidence plus what the first said of the same name
+elsewhere in the document (`same_name_evidence`), so that "Georgia" said of a person three
+times is a person the fourth time too. The file (gzipped JSON) holds both boosters as text,
+the word-vector projection the features use, the decision threshold, the feature names it
+was trained on, and a note of what it was trained on. Anything missing, corrupt or made for other features is a
 `ModelError` that names the command that rebuilds it, never a traceback.
 """
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,30 +22,58 @@ import numpy as np
 from geo.errors import ModelError, described
 
 FORMAT = "geo-recognizer"
-VERSION = 1
+VERSION = 2  # 2: two passes
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "recognizer.json.gz"
 REBUILD = "geo train recognizer"
 
 
+SECOND_PASS = ["same_name_max", "same_name_mean", "same_name_count"]
+
+
+@dataclass
+class TwoPass:
+    first: Any  # lightgbm.Booster over the features
+    second: Any  # lightgbm.Booster over the features + SECOND_PASS
+
+    def predict(self, rows: np.ndarray, names: Sequence[str], threads: int = 1) -> np.ndarray:
+        """Place probabilities of candidates of ONE document; `names`: each candidate's text."""
+        if not len(rows):
+            return np.zeros(0)
+        first = self.first.predict(rows, num_threads=threads)
+        return self.second.predict(np.hstack([rows, same_name_evidence(names, first)]), num_threads=threads)
+
+
+def same_name_evidence(names: Sequence[str], scores: np.ndarray) -> np.ndarray:
+    """For each candidate: the highest and mean first-pass score of the other candidates of
+    the same name (case aside) in the document, and how many there are (-1, -1, 0: none)."""
+    out = np.zeros((len(names), len(SECOND_PASS)), dtype=np.float32)
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        by_name.setdefault(name.lower(), []).append(i)
+    for rows in by_name.values():
+        for i in rows:
+            others = [scores[j] for j in rows if j != i]
+            out[i] = (max(others), sum(others) / len(others), len(others)) if others else (-1.0, -1.0, 0.0)
+    return out
+
+
 @dataclass
 class RecognizerModel:
-    booster: Any  # lightgbm.Booster
+    passes: TwoPass
     projection: np.ndarray  # word vector (300) -> a few dimensions
     features: list[str]
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
 
-    def predict(self, rows: np.ndarray) -> np.ndarray:
-        if not len(rows):
-            return np.zeros(0)
-        return self.booster.predict(rows, num_threads=1)
+    def predict(self, rows: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        return self.passes.predict(rows, names)
 
 
 def payload(model: RecognizerModel) -> bytes:
     data = {
         "format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
         "projection": model.projection.round(6).tolist(), "info": model.info,
-        "booster": model.booster.model_to_string(),
+        "first": model.passes.first.model_to_string(), "second": model.passes.second.model_to_string(),
     }
     return gzip.compress(json.dumps(data, sort_keys=True).encode("utf-8"), mtime=0)
 
@@ -61,12 +93,12 @@ def load_model_file(path: Path | str | None = None) -> RecognizerModel:
             raise ValueError(f"model format {data.get('version')}, this geo reads {VERSION}")
         import lightgbm
 
-        booster = lightgbm.Booster(model_str=data["booster"])
+        passes = TwoPass(lightgbm.Booster(model_str=data["first"]), lightgbm.Booster(model_str=data["second"]))
         projection = np.asarray(data["projection"], dtype=np.float32)
         features = list(data["features"])
-        if booster.num_feature() != len(features):
-            raise ValueError("its booster and feature list disagree")
-        model = RecognizerModel(booster, projection, features, float(data["threshold"]), dict(data.get("info", {})))
+        if (passes.first.num_feature(), passes.second.num_feature()) != (len(features), len(features) + len(SECOND_PASS)):
+            raise ValueError("its boosters and feature list disagree")
+        model = RecognizerModel(passes, projection, features, float(data["threshold"]), dict(data.get("info", {})))
     except ModelError:
         raise
     except Exception as exc:

@@ -88,7 +88,7 @@ class Recognizer:
         model = self.model  # a broken model file fails before any document is read
         for text, doc in zip(texts, self.nlp.pipe(map(_calm, texts), batch_size=batch_size)):
             spans, rows = self.evidence(doc, text)
-            yield self.decide(text, spans, model.predict(rows), model.threshold)
+            yield self.decide(text, spans, model.predict(rows, [text[s.start:s.end] for s in spans]), model.threshold)
 
     def evidence(self, doc: "Doc", text: str) -> tuple[list[SpanCandidate], np.ndarray]:
         """The candidate spans of a tokenised text and their feature rows (also what training reads)."""

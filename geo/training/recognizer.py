@@ -26,7 +26,7 @@ from geo.evaluation.metrics import match_spans, span_scores
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.normalize import normalize
 from geo.outputs.atomic import atomic_write
-from geo.recognize.model import RecognizerModel, payload
+from geo.recognize.model import SECOND_PASS, RecognizerModel, TwoPass, payload, same_name_evidence
 from geo.recognize.features import Featurizer
 from geo.recognize.kinds import split_kind
 from geo.recognize.recognizer import Recognizer
@@ -44,6 +44,7 @@ PARAMS = {
     "deterministic": True, "force_row_wise": True, "num_threads": 2, "verbose": -1,
 }
 ROUNDS = 300
+INNER_FOLDS = 5  # groups of training documents for the second pass's out-of-fold first-pass scores
 COPY_WEIGHT = 0.5  # a substituted copy counts half an original
 THRESHOLD = 0.4  # chosen among 0.4, 0.5 and 0.6 by 5-fold cross-validated F1 (README)
 
@@ -57,6 +58,8 @@ class Rows:
     weight: np.ndarray
     example: np.ndarray  # index into the examples list, per row
     spans: list  # per example: its candidates
+    names: np.ndarray  # per row: the candidate's text
+    group: np.ndarray  # per row: its document's inner fold (`INNER_FOLDS`; a copy goes with its original)
 
 
 def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 2, seed: int = 13,
@@ -90,9 +93,9 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
         renamed: dict[str, list[int]] = {}
         for f in range(folds):
             train_mask = np.array([examples[i].fold != f for i in rows.example])
-            booster = _fit(rows, train_mask, seed)
-            _predict_into(predicted, booster, rows, examples, f, recognizer)
-            _count_renamed(renamed, booster, rows, examples, f, recognizer)
+            passes = _fit_two_pass(rows, train_mask, seed)
+            _predict_into(predicted, passes, rows, examples, f, recognizer)
+            _count_renamed(renamed, passes, rows, examples, f, recognizer)
         figures["cross_validated"] = _score(originals, predicted, gazetteer, misses := [])
         if errors is not None:
             write_errors(errors, misses)
@@ -106,17 +109,17 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
                 for sc in [span_scores(tp, n_gold, n_pred)]}
             progress("cross-validated on the left-out folds' renamed copies (names the model never saw there):")
             progress(table(figures["cross_validated_renamed"]))
-    booster = _fit(rows, np.ones(len(rows.y), dtype=bool), seed)
+    passes = _fit_two_pass(rows, np.ones(len(rows.y), dtype=bool), seed)
     predicted = {}
     for f in sorted({e.fold for e in originals}):
-        _predict_into(predicted, booster, rows, examples, f, recognizer)
+        _predict_into(predicted, passes, rows, examples, f, recognizer)
     figures["training_set"] = _score(originals, predicted, gazetteer)
     progress("training set (the model scored on what it learnt from):")
     progress(table(figures["training_set"]))
 
     info = {"data": [str(p) for p in paths], "folds": folds, "copies": copies, "seed": seed,
             "documents": len(originals), "generated": len(examples) - len(originals), **figures}
-    model = RecognizerModel(booster, projection, featurizer.names, THRESHOLD, info)
+    model = RecognizerModel(passes, projection, featurizer.names, THRESHOLD, info)
     with atomic_write(output, "wb") as handle:
         handle.write(payload(model))
     progress(f"wrote {output}")
@@ -134,7 +137,8 @@ def _projection(nlp) -> np.ndarray:
 
 
 def _rows(recognizer: Recognizer, examples: list[Example]) -> Rows:
-    xs, ys, ws, owner, spans_of = [], [], [], [], []
+    xs, ys, ws, owner, spans_of, names, groups = [], [], [], [], [], [], []
+    order = {e.id: k for k, e in enumerate(examples)}
     texts = [e.text for e in examples]
     for i, (e, doc) in enumerate(zip(examples, recognizer.nlp.pipe(texts, batch_size=32))):
         _follow(recognizer, e)
@@ -144,7 +148,10 @@ def _rows(recognizer: Recognizer, examples: list[Example]) -> Rows:
         ys.append(labels(e, spans))
         ws.append(np.full(len(spans), COPY_WEIGHT if e.source else 1.0, dtype=np.float32))
         owner.append(np.full(len(spans), i))
-    return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(owner), spans_of)
+        names += [e.text[s.start:s.end] for s in spans]
+        groups.append(np.full(len(spans), order[e.source or e.id] % INNER_FOLDS))
+    return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(owner), spans_of,
+                np.array(names, dtype=object), np.concatenate(groups))
 
 
 def _follow(recognizer: Recognizer, example: Example) -> None:
@@ -184,26 +191,45 @@ def _bare(name: str) -> str:
     return normalize(framed[0] if framed else name)
 
 
-def _fit(rows: Rows, mask: np.ndarray, seed: int):
+def _fit(x: np.ndarray, rows: Rows, mask: np.ndarray, seed: int):
     import lightgbm
 
-    data = lightgbm.Dataset(rows.x[mask], rows.y[mask], weight=rows.weight[mask], free_raw_data=True)
+    data = lightgbm.Dataset(x[mask], rows.y[mask], weight=rows.weight[mask], free_raw_data=True)
     return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
 
 
-def _predict_into(predicted: dict, booster, rows: Rows, examples: list[Example], fold: int,
+def _fit_two_pass(rows: Rows, mask: np.ndarray, seed: int) -> TwoPass:
+    """Both passes on the rows of `mask`. The second pass learns from first-pass scores of
+    the same kind it will see: scores of documents the first pass did not learn from (out of
+    fold, `INNER_FOLDS` groups of documents, a copy with its original)."""
+    first = _fit(rows.x, rows, mask, seed)
+    scores = np.zeros(len(rows.y))
+    for g in range(INNER_FOLDS):
+        held = mask & (rows.group == g)
+        if held.any():
+            inner = _fit(rows.x, rows, mask & (rows.group != g), seed)
+            scores[held] = inner.predict(rows.x[held], num_threads=2)
+    evidence = np.zeros((len(rows.y), len(SECOND_PASS)), dtype=np.float32)
+    for i in np.unique(rows.example[mask]):
+        own = np.flatnonzero(rows.example == i)
+        evidence[own] = same_name_evidence(rows.names[own], scores[own])
+    second = _fit(np.hstack([rows.x, evidence]), rows, mask, seed)
+    return TwoPass(first, second)
+
+
+def _predict_into(predicted: dict, passes: TwoPass, rows: Rows, examples: list[Example], fold: int,
                   recognizer: Recognizer) -> None:
-    """Mentions for the original documents of `fold`, by `booster`."""
+    """Mentions for the original documents of `fold`, by `passes`."""
     for i, e in enumerate(examples):
         if e.fold != fold or e.source or e.gold is None:
             continue
         mask = rows.example == i
-        scores = booster.predict(rows.x[mask], num_threads=2)
+        scores = passes.predict(rows.x[mask], rows.names[mask], threads=2)
         _follow(recognizer, e)
         predicted[e.gold.id + "\0" + e.corpus] = recognizer.decide(e.text, rows.spans[i], scores, THRESHOLD)
 
 
-def _count_renamed(counts: dict, booster, rows: Rows, examples: list[Example], fold: int,
+def _count_renamed(counts: dict, passes: TwoPass, rows: Rows, examples: list[Example], fold: int,
                    recognizer: Recognizer) -> None:
     """Span counts (true positives, gold, predicted) on the renamed copies of `fold`'s documents."""
     for i, e in enumerate(examples):
@@ -211,7 +237,8 @@ def _count_renamed(counts: dict, booster, rows: Rows, examples: list[Example], f
             continue
         mask = rows.example == i
         _follow(recognizer, e)
-        found = recognizer.decide(e.text, rows.spans[i], booster.predict(rows.x[mask], num_threads=2), THRESHOLD)
+        found = recognizer.decide(e.text, rows.spans[i], passes.predict(rows.x[mask], rows.names[mask], threads=2),
+                                  THRESHOLD)
         pairs = match_spans(list(e.spans), [(m.start, m.end) for m in found])
         tally = counts.setdefault(e.corpus, [0, 0, 0])
         tally[0] += len(pairs)

@@ -127,3 +127,12 @@ def test_places_inside_organisation_names_follow_the_convention(geoparser, confl
 )
 def test_the_slot_makes_a_place(conflict_convention, text, name):
     assert name in found(conflict_convention, text)
+
+
+def test_the_second_pass_reads_the_same_name_elsewhere_in_the_story():
+    from geo.recognize.model import same_name_evidence
+
+    got = same_name_evidence(["Georgia", "Tbilisi", "georgia", "Georgia"], [0.2, 0.9, 0.6, 0.4])
+    assert got[0].tolist() == pytest.approx([0.6, 0.5, 2])  # the two others, case aside
+    assert got[1].tolist() == [-1, -1, 0]  # no other Tbilisi
+    assert got[3].tolist() == pytest.approx([0.6, 0.4, 2])
