@@ -86,9 +86,14 @@ class Recognizer:
     def recognize_many(self, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[list[Mention]]:
         texts = list(texts)
         model = self.model  # a broken model file fails before any document is read
-        for text, doc in zip(texts, self.nlp.pipe(map(_calm, texts), batch_size=batch_size)):
-            spans, rows = self.evidence(doc, text)
-            yield self.decide(text, spans, model.predict(rows, [text[s.start:s.end] for s in spans]), model.threshold)
+        docs = self.nlp.pipe(map(_calm, texts), batch_size=batch_size)
+        for start in range(0, len(texts), batch_size):  # the model scores a batch at once
+            batch = texts[start:start + batch_size]
+            found = [self.evidence(doc, text) for text, doc in zip(batch, docs)]
+            scores = model.predict_many([rows for _, rows in found],
+                                        [[text[s.start:s.end] for s in spans] for text, (spans, _) in zip(batch, found)])
+            for text, (spans, _), score in zip(batch, found, scores):
+                yield self.decide(text, spans, score, model.threshold)
 
     def evidence(self, doc: "Doc", text: str) -> tuple[list[SpanCandidate], np.ndarray]:
         """The candidate spans of a tokenised text and their feature rows (also what training reads)."""
