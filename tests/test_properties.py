@@ -133,7 +133,7 @@ def gazetteer():
 
 @pytest.fixture(scope="module")
 def tokenizing_recognizer(gazetteer):
-    """The recogniser with spaCy's bare English tokenizer: its gazetteer passes, no model."""
+    """The recogniser with spaCy's bare English tokenizer: gazetteer candidates, no entities."""
     import spacy
 
     return Recognizer(gazetteer, nlp=spacy.blank("en"))

@@ -1,5 +1,5 @@
-"""Recognition with the real model and the shipped gazetteer: what the gazetteer passes add
-to spaCy's entities, and what the filters keep out."""
+"""Recognition with the real models and the shipped gazetteer: what the trained model takes as
+places among spaCy's entities and the gazetteer's candidates, and what it leaves out."""
 import pytest
 
 from geo.recognize.candidates import SpanCandidate
