@@ -26,7 +26,7 @@ from geo.gazetteer.index import Gazetteer
 from geo.recognize.kinds import KIND_AFTER, KIND_BEFORE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # Entity labels that never name a place.
 NUMERIC_LABELS = {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
@@ -85,9 +85,29 @@ def candidates(doc: "Doc", text: str, gazetteer: Gazetteer) -> list[SpanCandidat
     return sorted(found.values(), key=lambda c: (c.start, c.end))
 
 
+def entities(doc: "Doc") -> list["Span"]:
+    """spaCy's entities, each cut at line breaks: the model joins a title to the first word
+    of the next paragraph ("Sfax\n\nRain"), and each piece keeps the label as evidence."""
+    from spacy.tokens import Span
+
+    out = []
+    for ent in doc.ents:
+        if "\n" not in ent.text:
+            out.append(ent)
+            continue
+        start = ent.start
+        for i in range(ent.start, ent.end + 1):
+            if i == ent.end or "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+                end = i + (i < ent.end and not doc[i].is_space)
+                if end > start and not doc[start:end].text.isspace():
+                    out.append(Span(doc, start, end, label=ent.label_))
+                start = i + 1
+    return out
+
+
 def _entity_spans(doc: "Doc") -> Iterator[tuple[int, int, str]]:
     """The model's entities, without a leading "the" or a trailing "'s", capitalised."""
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ in NUMERIC_LABELS:
             continue
         first, last = ent.start, ent.end - 1

@@ -19,7 +19,14 @@ import numpy as np
 
 from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
 from geo.recognize.candidates import (
-    DATELINE, ENTITY, GAZETTEER, KIND_AFTER_SRC, KIND_BEFORE_SRC, TRANSLIT, SpanCandidate,
+    DATELINE,
+    ENTITY,
+    GAZETTEER,
+    KIND_AFTER_SRC,
+    KIND_BEFORE_SRC,
+    TRANSLIT,
+    SpanCandidate,
+    entities,
 )
 from geo.recognize.kinds import split_kind
 from geo.types import Candidate
@@ -121,16 +128,16 @@ class _Story:
 
     def __init__(self, doc: "Doc", text: str, gazetteer: Gazetteer):
         self.text = text
-        self.ents = list(doc.ents)
+        self.ents = entities(doc)
         self.ent_of_token: dict[int, int] = {}
         for k, e in enumerate(self.ents):
             for i in range(e.start, e.end):
                 self.ent_of_token[i] = k
-        self.person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e}
-        self.place_names = Counter(e.text for e in doc.ents if e.label_ in PLACE_LABELS)
-        self.person_names = Counter(w for e in doc.ents if e.label_ == "PERSON" for w in (e.text, e[0].text, e[-1].text))
+        self.person_words = {t.lower_ for e in self.ents if e.label_ == "PERSON" for t in e}
+        self.place_names = Counter(e.text for e in self.ents if e.label_ in PLACE_LABELS)
+        self.person_names = Counter(w for e in self.ents if e.label_ == "PERSON" for w in (e.text, e[0].text, e[-1].text))
         votes: Counter[str] = Counter()
-        names = {e.text for e in doc.ents if e.label_ in PLACE_LABELS or e.label_ == "NORP"}
+        names = {e.text for e in self.ents if e.label_ in PLACE_LABELS or e.label_ == "NORP"}
         for name in names:
             best = _best_country(gazetteer.candidates(name))
             if best:
