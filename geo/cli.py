@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "\"error\" field, and go on")
         gazetteer_option(p)
         geocoder_option(p)
-        recognizer_option(p)
+        model_options(p)
         p.add_argument("--workers", type=int, metavar="N",
                        help="processes that parse in parallel (default: all cores; 1: this "
                             "process only); output keeps the input order")
@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--limit", type=int, default=5, help="candidates to show (default: 5)")
     gazetteer_option(p)
     geocoder_option(p)
+    model_options(p)
 
     p = command("eval", cmd_eval, "Score geo on annotated corpora (LGL, TR-News, GeoVirus XML; the conflict set's JSONL).")
     p.add_argument("corpora", nargs="+", metavar="CORPUS", type=Path,
@@ -187,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "Schools\"), and places inside them (\"Alliance of Sahel States\"): auto "
                         "follows each corpus (LGL, TR-News: yes; GeoVirus: the first no; conflict: both no)")
     gazetteer_option(p)
-    recognizer_option(p)
+    model_options(p)
 
     train = command("train", lambda a: train.print_help() or EXIT_ERROR,
                     "Train geo's learned components on annotated documents.")
@@ -246,10 +247,11 @@ def _language_code(value: str) -> str:
     return code
 
 
-def recognizer_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--recognizer", type=Path, metavar="PATH",
-                   help="a recognizer model trained with `geo train recognizer --output PATH` "
-                        "(default: the one shipped with geo)")
+def model_options(p: argparse.ArgumentParser) -> None:
+    for component in ("recognizer", "resolver"):
+        p.add_argument(f"--{component}", type=Path, metavar="PATH",
+                       help=f"a {component} model trained with `geo train {component} --output PATH` "
+                            "(default: the one shipped with geo)")
 
 
 def geocoder_option(p: argparse.ArgumentParser) -> None:
@@ -282,7 +284,11 @@ def parser_for(args: argparse.Namespace):
 
         geocoder = Geocoder(args.geocoder, parse_options(args.geocoder_option),
                             min_delay_seconds=args.geocoder_delay)
-        resolver = Resolver(Fallback(gazetteer, geocoder))
+        resolver = Resolver(Fallback(gazetteer, geocoder), model=getattr(args, "resolver", None))
+    elif getattr(args, "resolver", None):
+        from geo.resolve.resolver import Resolver
+
+        resolver = Resolver(gazetteer, model=args.resolver)
     recognizer = None
     if getattr(args, "recognizer", None):
         from geo.recognize.recognizer import Recognizer
@@ -395,7 +401,10 @@ def output_stream(path: Path | None) -> Iterator[IO[str]]:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    return print_candidates(args.name, parser_for(args).rank(args.name, args.context), args.limit)
+    from geo.outputs.candidates import print_candidates
+
+    ranked = parser_for(args).explain(args.name, args.context)
+    return print_candidates(args.name, [c for c, _ in ranked], args.limit, [why for _, why in ranked])
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -432,6 +441,8 @@ def cmd_gazetteer_info(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_search(args: argparse.Namespace) -> int:
+    from geo.outputs.candidates import print_candidates
+
     return print_candidates(args.name, load_gazetteer(args).candidates(args.name), args.limit)
 
 
@@ -469,27 +480,6 @@ def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from geo.gazetteer.build import build
 
     return build(args)
-
-
-def print_candidates(name: str, candidates: list, limit: int) -> int:
-    """One JSON line per candidate; exit code 1 when there is none."""
-    if not candidates:
-        print(f"no gazetteer entry for {name!r}", file=sys.stderr)
-        return 1
-    for c in candidates[:limit]:
-        print_candidate(c)
-    return 0
-
-
-def print_candidate(c) -> None:
-    p = c.place
-    print(json.dumps({
-        "score": c.score, "name": p.name, "alias": c.alias, "demonym": c.demonym,
-        "lat": p.lat, "lon": p.lon, "country_code": p.country_code, "admin1": p.admin1,
-        "feature_code": p.feature_code, "population": p.population, "gazetteer_id": p.id,
-        "source": p.source,
-    }, ensure_ascii=False))
-
 
 
 def _count(n: int, noun: str) -> str:

@@ -132,7 +132,7 @@ class Geoparser:
             view = LocalizedGazetteer(self.gazetteer, lang, LanguageNames(lang))
             recognizer = getattr(import_module(module), name)(view)
             view.variants = recognizer.variants
-            self._languages[lang] = (recognizer, Resolver(view))  # type: ignore[arg-type]
+            self._languages[lang] = (recognizer, Resolver(view, model=self.resolver.model))  # type: ignore[arg-type]
         return self._languages[lang]
 
     def _parse_alone(self, doc: Document) -> ParseResult:
@@ -150,6 +150,10 @@ class Geoparser:
 
     def rank(self, name: str, context: str = "") -> list[Candidate]:
         """Candidates for one name, best first, scored as if it stood in `context`."""
+        return [c for c, _ in self.explain(name, context)]
+
+    def explain(self, name: str, context: str = "") -> list[tuple[Candidate, dict[str, float]]]:
+        """`rank`, with the features that decided each candidate's score (`Resolver.explain`)."""
         text = f"{name}\n{context}" if context else name
         lang = (self.lang or detect(text) or "?").lower()
         recognizer, resolver = self._language(lang)
@@ -158,7 +162,7 @@ class Geoparser:
         mentions = [Mention(0, len(name), name, "GIVEN")]
         if context:
             mentions += [m for m in recognizer.recognize(text) if m.start > len(name)]
-        return list(resolver.resolve(text, mentions)[0].candidates)
+        return resolver.explain(text, mentions)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")

@@ -156,7 +156,8 @@ def test_recognized_mentions_are_true_slices(tokenizing_recognizer, text):
 def test_resolver_on_any_text_and_spans(gazetteer, case):
     text, spans = case
     mentions = [Mention(s, e, text[s:e], "GIVEN") for s, e in spans]
-    out = Resolver(gazetteer).resolve(text, mentions)
+    resolver = Resolver(gazetteer)
+    out = resolver.resolve(text, mentions)
     assert [r.mention for r in out] == mentions
     for r in out:
         assert r.excerpt is not None and r.excerpt.highlight == squash(r.mention.text)
@@ -164,7 +165,7 @@ def test_resolver_on_any_text_and_spans(gazetteer, case):
         scores = [c.score for c in r.candidates]
         assert scores == sorted(scores, reverse=True)
         if r.place is not None:
-            assert -90 <= r.place.lat <= 90 and -180 <= r.place.lon <= 180 and r.score >= 1.0
+            assert -90 <= r.place.lat <= 90 and -180 <= r.place.lon <= 180 and r.score >= resolver.model.threshold
         else:
             assert r.score == 0.0
 

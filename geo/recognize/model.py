@@ -10,8 +10,6 @@ was trained on, and a note of what it was trained on. Anything missing, corrupt 
 """
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from geo.errors import ModelError, described
+from geo import model_file
 
 FORMAT = "geo-recognizer"
 VERSION = 2  # 2: two passes
@@ -79,37 +77,21 @@ class RecognizerModel:
 
 
 def payload(model: RecognizerModel) -> bytes:
-    data = {
+    return model_file.dump({
         "format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
         "projection": model.projection.round(6).tolist(), "info": model.info,
         "first": model.passes.first.model_to_string(), "second": model.passes.second.model_to_string(),
-    }
-    return gzip.compress(json.dumps(data, sort_keys=True).encode("utf-8"), mtime=0)
+    })
 
 
 def load_model_file(path: Path | str | None = None) -> RecognizerModel:
-    path = Path(path) if path is not None else DEFAULT_PATH
-    hint = f"rebuild it with `{REBUILD}`" + ("" if path == DEFAULT_PATH else f" --output {path}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"recognizer model {path}: cannot read it ({exc.strerror or exc}); {hint}") from None
-    try:
-        data = json.loads(gzip.decompress(raw))
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError("not a geo recognizer model")
-        if data.get("version") != VERSION:
-            raise ValueError(f"model format {data.get('version')}, this geo reads {VERSION}")
-        import lightgbm
-
-        passes = TwoPass(lightgbm.Booster(model_str=data["first"]), lightgbm.Booster(model_str=data["second"]))
-        projection = np.asarray(data["projection"], dtype=np.float32)
+    def build(data: dict[str, Any]) -> RecognizerModel:
+        passes = TwoPass(model_file.booster(data["first"]), model_file.booster(data["second"]))
         features = list(data["features"])
         if (passes.first.num_feature(), passes.second.num_feature()) != (len(features), len(features) + len(SECOND_PASS)):
             raise ValueError("its boosters and feature list disagree")
-        model = RecognizerModel(passes, projection, features, float(data["threshold"]), dict(data.get("info", {})))
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"recognizer model {path} is corrupt or from another geo: {described(exc)}; {hint}") from None
-    return model
+        return RecognizerModel(passes, np.asarray(data["projection"], dtype=np.float32), features,
+                               float(data["threshold"]), dict(data.get("info", {})))
+
+    return model_file.load(Path(path) if path is not None else DEFAULT_PATH, what="recognizer model",
+                           fmt=FORMAT, version=VERSION, rebuild=REBUILD, default=DEFAULT_PATH, build=build)

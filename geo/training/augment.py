@@ -157,3 +157,32 @@ def negatives(pool: NamePool, rng: random.Random, count: int) -> list[Example]:
         out.append(Example(id=f"negative:{i}", corpus="negatives", text=text, spans=((start, start + len(p)),),
                            points=(None,), convention=convention))
     return out
+
+
+# Spellings of one sound across romanisations, each way round ("Qamishli", "Kamishli").
+_RESPELLINGS = (("kh", "h"), ("h", "kh"), ("q", "k"), ("k", "q"), ("dj", "j"), ("j", "dj"), ("gh", "g"),
+                ("ou", "u"), ("u", "ou"), ("e", "i"), ("i", "e"), ("o", "u"), ("a", "e"), ("y", "i"),
+                ("iy", "y"), ("ey", "ay"), ("ay", "ey"), ("ss", "s"), ("s", "ss"), ("al-", "el-"), ("al-", "al "))
+
+
+def respell(name: str, gazetteer: Gazetteer, rng: random.Random, tries: int = 12) -> str | None:
+    """Another romanisation of `name` that the gazetteer knows only through its
+    transliteration key ("Hmelnytskyi" for Khmelnytskyi), or None: the resolver's loose
+    matches, which the annotated corpora hold too few of to learn from."""
+    from geo.gazetteer.normalize import translit_key
+
+    key = translit_key(name)
+    if not key:
+        return None
+    for _ in range(tries):
+        variant = name
+        for _ in range(rng.randint(1, 2)):
+            old, new = rng.choice(_RESPELLINGS)
+            spots = [m.start() for m in re.finditer(re.escape(old), variant.lower())]
+            if spots:
+                at = rng.choice(spots)
+                piece = new if not variant[at].isupper() else new[:1].upper() + new[1:]
+                variant = variant[:at] + piece + variant[at + len(old):]
+        if variant != name and translit_key(variant) == key and not gazetteer.has_name(variant):
+            return variant
+    return None

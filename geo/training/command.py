@@ -31,21 +31,62 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                    help="extra gazetteer CSV for candidates and substitute names (repeatable)")
     p.set_defaults(func=train_recognizer)
 
+    p = sub.add_parser(
+        "resolver", help="the ranker that chooses among a mention's gazetteer candidates",
+        description="Train the resolver's ranker on annotated documents (the same files as `geo train "
+                    "recognizer`), given their gold spans: every gazetteer candidate of a gold span is an "
+                    "example, right when it lies within the gold point's tolerance; report k-fold "
+                    "cross-validated and training-set figures; write the model. Deterministic; CPU only.")
+    p.add_argument("data", nargs="*", type=Path, metavar="CORPUS",
+                   help="annotated files (default: the dev corpora in ../shared/corpora/)")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+                   help="model file to write (default: the one shipped in the package); use it with "
+                        "`geo map/extract --resolver PATH`")
+    p.add_argument("--folds", type=int, default=5, metavar="K",
+                   help="cross-validation folds, by document within each corpus (default: 5; 1: none)")
+    p.add_argument("--seed", type=int, default=13, help="seed of every random choice (default: 13)")
+    p.add_argument("--errors", type=Path, metavar="FILE",
+                   help="write every cross-validated miss as JSONL (the records of `geo eval --errors`)")
+    p.add_argument("--gazetteer", action="append", default=[], type=Path, metavar="PATH",
+                   help="extra gazetteer CSV for candidates (repeatable)")
+    p.set_defaults(func=train_resolver)
+
 
 def train_recognizer(args: argparse.Namespace) -> int:
     from geo.gazetteer.index import Gazetteer
     from geo.recognize.model import DEFAULT_PATH
-    from geo.training.examples import default_data
     from geo.training.recognizer import train
 
-    if args.folds < 1 or args.copies < 0:
-        raise GeoError("--folds must be at least 1 and --copies at least 0")
+    if args.copies < 0:
+        raise GeoError("--copies must be at least 0")
+    data = _data(args)
+    train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
+          gazetteer=Gazetteer.load(args.gazetteer), errors=args.errors,
+          progress=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def train_resolver(args: argparse.Namespace) -> int:
+    from geo.gazetteer.index import Gazetteer
+    from geo.resolve.ranker import DEFAULT_PATH
+    from geo.training.resolver import train
+
+    data = _data(args)
+    train(data, args.output or DEFAULT_PATH, folds=args.folds, seed=args.seed,
+          gazetteer=Gazetteer.load(args.gazetteer), errors=args.errors,
+          progress=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def _data(args: argparse.Namespace) -> list[Path]:
+    """The training files named, or the dev corpora; one line for what is missing."""
+    from geo.training.examples import default_data
+
+    if args.folds < 1:
+        raise GeoError("--folds must be at least 1")
     data = args.data or default_data()
     missing = [str(p) for p in data if not p.is_file()]
     if missing:
         raise GeoError(f"no such training file: {missing[0]}" + ("" if args.data else
                        " (the dev corpora are looked for in ../shared/corpora/; name your files)"))
-    train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
-          gazetteer=Gazetteer.load(args.gazetteer), errors=args.errors,
-          progress=lambda line: print(line, file=sys.stderr))
-    return 0
+    return data

@@ -29,6 +29,7 @@ class Example:
     points: tuple[tuple[float, float] | None, ...]  # their gold points, for choosing substitutes
     convention: Convention
     fold: int = -1  # -1: never scored (generated)
+    position: int = 0  # the document's place in its file: the order `geo eval` reads them in
     source: str = ""  # the original example's id, for copies
     gold: GoldDocument | None = field(default=None, compare=False, repr=False)  # originals, for scoring
 
@@ -58,11 +59,11 @@ def read_examples(paths: list[Path], folds: int, seed: int) -> list[Example]:
         order = list(range(len(docs)))
         random.Random(f"{seed}:{label}").shuffle(order)
         for rank, i in enumerate(order):
-            out.append(_example(docs[i], label, convention, rank % folds if folds > 1 else 0))
+            out.append(_example(docs[i], label, convention, rank % folds if folds > 1 else 0, i))
     return out
 
 
-def _example(doc: GoldDocument, corpus: str, convention, fold: int) -> Example:
+def _example(doc: GoldDocument, corpus: str, convention, fold: int, position: int) -> Example:
     anchored = [t for t in doc.toponyms if t.anchored and doc.text[t.start:t.end].strip()]
     return Example(
         id=f"{corpus}:{doc.id}", corpus=corpus, text=doc.text,
@@ -70,7 +71,7 @@ def _example(doc: GoldDocument, corpus: str, convention, fold: int) -> Example:
         points=tuple((t.lat, t.lon) if t.has_point else None for t in anchored),
         convention=Convention(org_places=convention.org_places, places_in_orgs=convention.places_in_orgs,
                               demonyms=convention.demonyms),
-        fold=fold, gold=doc,
+        fold=fold, position=position, gold=doc,
     )
 
 

@@ -70,11 +70,8 @@ def test_candidates_are_ranked_with_scores(resolver):
     assert r.score == scores[0]
 
 
-def test_nearness_to_the_other_places(resolver, monkeypatch):
-    # Alexandria, Virginia is bigger; the one next to Pineville is in Louisiana. With the
-    # country and state votes switched off, nearness alone must tell.
-    monkeypatch.setattr("geo.resolve.resolver.ADMIN1_WEIGHT", 0.0)
-    monkeypatch.setattr("geo.resolve.resolver.COUNTRY_WEIGHT", 0.0)
+def test_nearness_to_the_other_places(resolver):
+    # Alexandria, Virginia is bigger; the one next to Pineville is in Louisiana.
     text = "Floods closed roads between Alexandria and Pineville."
     alexandria, _ = resolve(resolver, text, "Alexandria", "Pineville")
     assert alexandria.place.id == "t:alex-la"
@@ -88,12 +85,12 @@ def test_the_source_locale_is_weak_context(resolver):
 
     locales = SourceLocales()
     local = Document("1", "x", url="https://www.thetowntalk.example/news/1")
-    assert locales.prior(local) == {}  # nothing learnt yet
+    assert locales.prior(local).regions == {}  # nothing learnt yet
     earlier = resolve(resolver, "Storms in Pineville, Louisiana, and Pineville again, La.",
                       "Pineville", "Louisiana", "Pineville", "La.")
     locales.observe(local, earlier)
-    assert locales.prior(local) == {"US.LA": 1.0}
-    assert locales.prior(Document("2", "x", url="https://other.example/")) == {}
+    assert locales.prior(local).regions == {"US.LA": 1.0}
+    assert locales.prior(Document("2", "x", url="https://other.example/")).regions == {}
     text = "Flights to Alexandria resumed."
     (r,) = resolver.resolve(text, mentions(text, "Alexandria"), locale=locales.prior(local))
     assert r.place.id == "t:alex-la"
@@ -107,3 +104,24 @@ def test_a_town_named_like_a_country_yields_to_it(resolver):
 def test_a_capital_named_like_its_region_is_the_city(resolver):
     (r,) = resolve(resolver, "Talks in Vienna ended.", "Vienna")
     assert r.place.id == "t:vienna"
+
+
+def test_the_domain_says_the_country():
+    from geo.resolve.source_locale import domain_country
+
+    assert domain_country("https://www.thisisoxfordshire.co.uk/news/1") == "GB"
+    assert domain_country("https://www.cbc.ca/news") == "CA"
+    assert domain_country("https://www.cnn.com/world") == ""
+    assert domain_country("https://example.io/x") == ""  # used for its letters
+    assert domain_country("") == ""
+
+
+def test_why_shows_what_decided(resolver):
+    from geo.resolve.features import CONTEXT, OWN
+
+    text = "A storm hit Paris, Tex. on Monday."
+    (best, why), (other, _) = resolver.explain(text, mentions(text, "Paris", "Tex."))
+    assert best.place.id == "t:paris-tx" and other.place.id == "t:paris-fr"
+    assert len(why) == 5 and set(why) <= set(OWN + CONTEXT)
+    (_, everything), _ = resolver.explain(text, mentions(text, "Paris", "Tex."), top=len(OWN + CONTEXT))
+    assert everything["parent_agrees"] > 0.5  # "Paris, Tex.": the parent is part of why
