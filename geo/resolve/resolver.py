@@ -24,6 +24,7 @@ from geo.gazetteer.index import COUNTRY_CODES, Gazetteer
 from geo.gazetteer.normalize import normalize
 from geo.recognize.kinds import split_kind
 from geo.resolve.excerpts import Sentences
+from geo.resolve.stretch import follow_story
 from geo.types import Candidate, Mention, Place, Resolution
 
 # Prior weight of a feature code: how readily news means this kind of place by a bare name.
@@ -200,7 +201,7 @@ class Resolver:
                     excerpt=sentences.excerpt(mention.start, mention.end),
                 )
             )
-        return _one_sense_per_name(out)
+        return follow_story(_one_sense_per_name(out))  # a river at its stretch nearest the story (geo.resolve.stretch)
 
     # -- scoring -------------------------------------------------------------------------
 
