@@ -32,9 +32,9 @@ Shape = Callable[[str], object]  # gazetteer id -> shapely geometry or None
 
 
 def _default_shape(place_id: str):
-    from geo.gazetteer import shapes
+    from geo.gazetteer.shapes import shape
 
-    return shapes.shape(place_id)
+    return shape(place_id)
 
 
 def stretch_point(place: Place, others: Iterable[tuple[float, float]],
