@@ -20,6 +20,7 @@ from geo.resolve.features import CONTEXT, OWN, Context, own_rows
 from geo.resolve.ranker import RankerModel, load_ranker
 from geo.resolve.retrieve import Option, Retriever
 from geo.resolve.source_locale import Locale
+from geo.resolve.stretch import follow_story
 from geo.types import Candidate, Mention, Resolution
 
 SHOWN = 10  # candidates kept on each resolution, for `geo resolve` and exports
@@ -113,7 +114,7 @@ class Resolver:
                 candidates=tuple(replace(options[i].candidate, score=round(float(own[i]), 3)) for i in order[:SHOWN]),
                 excerpt=sentences.excerpt(mention.start, mention.end),
             ))
-        return _one_sense_per_name(out)
+        return follow_story(_one_sense_per_name(out))
 
 
 def _seat_over_region(options: list[Option], scores: np.ndarray) -> np.ndarray:

