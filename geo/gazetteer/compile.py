@@ -1,7 +1,8 @@
 """Compile gazetteer CSVs into the SQLite index that every lookup reads.
 
-This is the wait of a first run (the shipped gazetteer: 275k rows, 620k distinct names,
-1.3 million keys), so it is built for speed; each choice was measured:
+This is the wait of an install, and of a run after `gazetteer.csv` has changed (the shipped
+gazetteer: 275k rows, 620k distinct names, 1.3 million keys), so it is built for speed;
+each choice was measured:
 
 * the name keys are made for all names at once (`bulk_keys`: C-speed string operations
   instead of two Python functions per name, which were a third of the old 18 s);
@@ -13,8 +14,7 @@ This is the wait of a first run (the shipped gazetteer: 275k rows, 620k distinct
 * no journal and no fsync while building: the file is a temporary one until it is complete,
   then renamed into place, so a killed build never leaves an index that could be trusted.
 
-Installing geo compiles the shipped gazetteer's index once (`index.prebuild`, run by the
-build backend), so a first run only waits here when `gazetteer.csv` has changed since. User
+Installing geo runs it on the shipped gazetteer (`index.prebuild`, from the build backend). User
 gazetteers (`--gazetteer`, `$GEO_GAZETTEER`) are not compiled with it from scratch: a copy of
 the shipped index takes their rows (`base`), in well under a second for a newsroom's file.
 
