@@ -270,7 +270,7 @@ def ensure_index(sources: Sequence[Path]) -> Path:
     key = fingerprint(sources)
     path = cache_dir() / f"gazetteer-{key}.sqlite"
     for found in (PREBUILT, path):
-        if found.exists() and _index_ok(found, key):
+        if _index_ok(found, key):
             return found
     base = ensure_index(sources[:1]) if len(sources) > 1 else None
     build_index(sources[1:] if base else sources, path, key, base=base, notice=terminal_notice())
@@ -283,7 +283,7 @@ def prebuild() -> Path:
     does not wait for it."""
     sources = [shipped_gazetteer()]
     key = fingerprint(sources)
-    if not (PREBUILT.exists() and _index_ok(PREBUILT, key)):
+    if not _index_ok(PREBUILT, key):
         build_index(sources, PREBUILT, key)
     return PREBUILT
 
