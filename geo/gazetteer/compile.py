@@ -40,6 +40,7 @@ from geo.gazetteer.bulk_keys import Keys, name_keys
 from geo.gazetteer.schema import ALT, DEMONYM, NAME, SCHEMA, TRANSLIT, Record, read_records
 
 NOTICE = "geo: first run: indexing the gazetteer, once (this takes some seconds)..."
+EXTEND_NOTICE = "geo: indexing your gazetteer rows, once..."
 
 
 def build_index(sources: Sequence[Path], path: Path, key: str, *, base: Path | None = None,
@@ -57,7 +58,7 @@ def build_index(sources: Sequence[Path], path: Path, key: str, *, base: Path | N
         raise GazetteerError(f"{path.parent}: cannot write the gazetteer index: {exc.strerror}") from None
     started = time.perf_counter()
     if notice is not None:
-        notice.write(NOTICE)
+        notice.write(NOTICE if base is None else EXTEND_NOTICE)
         notice.flush()
     done = False
     try:

@@ -217,8 +217,11 @@ def test_a_user_gazetteer_reuses_the_base_index(tmp_path, monkeypatch):
     mine.write_text(ROWS.splitlines()[0] + "\nm:1,Nasib,,32.55,36.2,S,PSTB,SY,,,0,,mine\n", encoding="utf-8")
     base_index = Gazetteer.load(base=base, use_env=False).index_path
     built = base_index.stat().st_mtime_ns
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     first = Gazetteer.load([mine], base=base, use_env=False)
     assert first.candidates("Nasib") and first.candidates("Tartous")
+    assert terminal.getvalue().startswith(compile_index.EXTEND_NOTICE) and terminal.getvalue().count("\n") == 1
     mine.write_text(ROWS.splitlines()[0] + "\nm:1,Nasib Crossing,,32.55,36.2,S,PSTB,SY,,,0,,mine\n", encoding="utf-8")
     second = Gazetteer.load([mine], base=base, use_env=False)
     assert second.index_path != first.index_path
