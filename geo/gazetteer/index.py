@@ -7,6 +7,11 @@ every process on the machine (workers of a pool or a Dask cluster on one host ne
 The index file name carries a fingerprint of its sources (path, size, mtime) and of this
 module's index format: when a source changes, a new index is built, and a stale or broken
 index is never trusted.
+
+The shipped gazetteer's index is compiled when geo is installed (`prebuild`, which the build
+backend runs) into the package, so that the first command after install starts at once; it
+is used while `gazetteer.csv` is the one it was compiled from, and a run that finds it stale
+builds a fresh one in the cache folder instead. User gazetteers go into a copy of it.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ FUZZY_MIN_SIMILARITY = 88.0  # rapidfuzz ratio of transliteration keys: about on
 FUZZY_LIMIT = 5
 FUZZY_PREFIX = 4  # letters of the transliteration key a near miss must share
 ENV_INDEX = "GEO_GAZETTEER_INDEX"  # an index built by `geo gazetteer import`, used instead of the CSVs
+PREBUILT = Path(__file__).resolve().parent / "data" / "gazetteer.sqlite"  # out of git (*.sqlite)
 
 
 def shipped_gazetteer() -> Path:
@@ -258,13 +264,28 @@ def fingerprint(sources: Sequence[Path]) -> str:
 
 
 def ensure_index(sources: Sequence[Path]) -> Path:
-    """Path of an up-to-date index for these sources, building it if needed."""
+    """Path of an up-to-date index for these sources, building it if needed: the one made
+    at install time, else one in the cache folder; the sources after the first are added to
+    a copy of the first one's index (a user's small file costs a fraction of a second)."""
     key = fingerprint(sources)
     path = cache_dir() / f"gazetteer-{key}.sqlite"
-    if path.exists() and _index_ok(path, key):
-        return path
-    build_index(sources, path, key, notice=terminal_notice())
+    for found in (PREBUILT, path):
+        if _index_ok(found, key):
+            return found
+    base = ensure_index(sources[:1]) if len(sources) > 1 else None
+    build_index(sources[1:] if base else sources, path, key, base=base, notice=terminal_notice())
     return path
+
+
+def prebuild() -> Path:
+    """Compile the shipped gazetteer's index into the package (`PREBUILT`), unless it is
+    current: installing geo runs this (scripts/build_backend.py), so that the first command
+    does not wait for it."""
+    sources = [shipped_gazetteer()]
+    key = fingerprint(sources)
+    if not _index_ok(PREBUILT, key):
+        build_index(sources, PREBUILT, key)
+    return PREBUILT
 
 
 def _index_ok(path: Path, key: str) -> bool:
