@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from geo import model_file
+import geo.recognize.model_file as model_file
 
 FORMAT = "geo-recognizer"
 VERSION = 2  # 2: two passes

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from geo import model_file
+import geo.recognize.model_file as model_file
 from geo.resolve.features import CONTEXT, OWN, Context
 from geo.resolve.retrieve import LOOSE
 

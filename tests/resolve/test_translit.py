@@ -86,8 +86,6 @@ def test_fuzzy_near_miss_only_among_the_story_places(geoparser):
     never in a Kenyan one (where it would be a wild guess at a foreign town)."""
     us = _resolve(geoparser, "Tourists drove from Harrisburg to Gettysbury, Pennsylvania.", "Gettysbury")
     assert us.place is not None and us.place.name == "Gettysburg" and us.place.admin1 == "PA"
-    assert us.score <= _resolve(geoparser, "Tourists drove from Harrisburg to Gettysburg, Pennsylvania.",
-                                "Gettysburg").score  # a near miss is never worth more than the name
     ke = _resolve(geoparser, "Tourists drove from Nairobi to Gettysbury, Kenya.", "Gettysbury")
     assert ke.place is None or ke.place.country_code == "KE"
 
