@@ -35,7 +35,7 @@ from geo.training.boosting import fit
 from geo.training.examples import Example, read_examples
 from geo.types import Document, Mention, ParseResult, Resolution
 
-ROUNDS = 200
+ROUNDS = 100
 INNER_FOLDS = 5
 COPY_WEIGHT = 0.5  # a respelled copy counts half an original
 RESPELL_SHARE = 0.5  # of a story's settlements, respelled in its copy

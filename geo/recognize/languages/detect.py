@@ -50,12 +50,20 @@ _LINGUA_BY_SCRIPT = {
 
 
 def script_of(text: str) -> str:
-    """The script most of the letters of `text` are written in ("LATIN", "CYRILLIC", ...)."""
+    """The script most of the letters of `text` are written in ("LATIN", "CYRILLIC", ...).
+
+    Characters are counted first (in C), then each distinct letter named once: every
+    document goes through here, and naming every character cost more than resolving it."""
     counts: Counter[str] = Counter()
-    for ch in text[:SAMPLE_CHARS]:
+    for ch, n in Counter(text[:SAMPLE_CHARS]).items():
         if ch.isalpha():
-            counts[unicodedata.name(ch, "UNKNOWN ?").split(" ", 1)[0]] += 1
+            counts[_script(ch)] += n
     return counts.most_common(1)[0][0] if counts else ""
+
+
+@lru_cache(maxsize=8192)
+def _script(letter: str) -> str:
+    return unicodedata.name(letter, "UNKNOWN ?").split(" ", 1)[0]
 
 
 def detect(text: str) -> str:
@@ -90,6 +98,8 @@ def _by_letters(script: str, sample: str) -> str:
 
     Arabic script without Persian or Urdu letters is Arabic; Cyrillic with і ї є ґ and none
     of ы э ъ ё is Ukrainian, with those and none of the others Russian."""
+    if script not in ("ARABIC", "CYRILLIC"):
+        return ""
     letters = [ch.lower() for ch in sample if ch.isalpha()]
     if script == "ARABIC":
         return "" if sum(ch in _PERSIAN_URDU for ch in letters) > len(letters) // 100 else "ar"
