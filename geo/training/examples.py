@@ -31,6 +31,7 @@ class Example:
     fold: int = -1  # -1: never scored (generated)
     source: str = ""  # the original example's id, for copies
     gold: GoldDocument | None = field(default=None, compare=False, repr=False)  # originals, for scoring
+    lang: str = ""  # the document's language ("fr", "ru", "ar"; "" for English)
 
 
 def default_data() -> list[Path]:
@@ -70,7 +71,7 @@ def _example(doc: GoldDocument, corpus: str, convention, fold: int) -> Example:
         points=tuple((t.lat, t.lon) if t.has_point else None for t in anchored),
         convention=Convention(org_places=convention.org_places, places_in_orgs=convention.places_in_orgs,
                               demonyms=convention.demonyms),
-        fold=fold, gold=doc,
+        fold=fold, gold=doc, lang=doc.lang,
     )
 
 

