@@ -91,15 +91,16 @@ class FrenchRecognizer(LanguageRecognizer):
         words the gazetteer knows that spaCy left out ("Carrefour")."""
         spans: list[tuple[int, int, str]] = []
         for ent in doc.ents:
-            span = _trim(text, ent.start_char, ent.end_char)
+            span = _trim(text, ent.start_char, ent.end_char, lowercase=ent.label_ in ("LOC", "MISC"))
             if span is None or any(ch.isdigit() for ch in text[span[0]:span[1]]):
                 continue  # "M23": an armed group, not a place
             feature = _FEATURE_BEFORE.search(text, max(0, span[0] - 20), span[0])
             if feature:  # "fleuve Niger": the span keeps the feature word, for the lookup
                 span = (feature.start(1), span[1])
             spans.append((span[0], span[1], ent.label_))
+        entities = [(ent.start_char, ent.end_char) for ent in doc.ents]
         for m in _CAPITALISED.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+            if not _all_stop_words(m.group()) and not any(s < m.end() and m.start() < e for s, e in entities):
                 spans.append((m.start(), m.end(), ""))
         items: list[Proposal] = []
         for start, end, label in sorted(spans):
@@ -114,7 +115,6 @@ class FrenchRecognizer(LanguageRecognizer):
     def _cues(self, text: str, mention: Mention, label: str, previous: Proposal | None) -> dict[str, float]:
         before = text[max(0, mention.start - 24):mention.start]
         between = text[previous.end:mention.start] if previous else ""
-        words = mention.text.lower().replace("-", " ").split()
         return {
             "capitalised": float(mention.text[:1].isupper()),
             "sentence_start": float(sentence_start(text, mention.start)),
@@ -123,7 +123,7 @@ class FrenchRecognizer(LanguageRecognizer):
             "unit_word": float(_FEATURE_NAME.match(mention.text) is not None),
             "listed_after": float(previous is not None and between.strip() in (",", "et", "ou")),
             "article": float(_ARTICLE_BEFORE.search(before) is not None),
-            "stop_word": float(bool(words) and all(w in _stop_words() for w in words)),
+            "stop_word": float(_all_stop_words(mention.text)),
             "person": float(label == "PER"),
             "label_loc": float(label == "LOC"), "label_misc": float(label == "MISC"), "label_org": float(label == "ORG"),
             "variant_only": float(not self.gazetteer.names.has(mention.text) and not self.gazetteer.base.has_name(mention.text)),
@@ -137,18 +137,25 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+def _all_stop_words(name: str) -> bool:
+    """"De", "Les", "Selon": everyday words, capitalised at a sentence's start."""
+    words = name.lower().replace("-", " ").split()
+    return bool(words) and all(w in _stop_words() for w in words)
+
+
 def _english_spelling(name: str) -> str:
     for pattern, replacement in _FRENCH_SPELLING:
         name = pattern.sub(lambda m: replacement[0].upper() + replacement[1:] if m.group()[0].isupper() else replacement, name)
     return name
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def _trim(text: str, start: int, end: int, lowercase: bool = True) -> tuple[int, int] | None:
     """The span without leading lowercase words ("lac Kivu", "pont Allenby", "région du
-    Ouaddaï": the annotated name is the proper name), elisions and articles, and without
-    trailing punctuation; None when no capitalised word is left ("kwassa-kwassa")."""
+    Ouaddaï": the annotated name is the proper name; not for an organisation, "ministère
+    de la Santé"), elisions and articles, and without trailing punctuation; None when no
+    capitalised word is left ("kwassa-kwassa")."""
     name = text[start:end]
-    lowercase = _LOWERCASE_WORDS.match(name)
+    lowercase = _LOWERCASE_WORDS.match(name) if lowercase else None
     if lowercase:
         start += lowercase.end()
         name = text[start:end]

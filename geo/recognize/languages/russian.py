@@ -43,6 +43,21 @@ _PLACE_WORD_BEFORE = re.compile(
     r"област\w*|регион\w*|республик\w*|столиц\w*|мист\w*|місто|селищ\w*)\s+$", re.IGNORECASE)
 
 
+# Parts of speech that are never a place's name: adverbs, comparatives ("Восточнее"),
+# prepositions, conjunctions, particles, pronouns, verbs.
+_FUNCTION_POS = frozenset({"ADVB", "COMP", "PREP", "CONJ", "PRCL", "NPRO", "PRED", "INTJ", "VERB", "INFN", "GRND"})
+
+
+@lru_cache(maxsize=2)
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of the language (prepositions, pronouns, conjunctions)."""
+    if lang == "uk":
+        from spacy.lang.uk.stop_words import STOP_WORDS
+    else:
+        from spacy.lang.ru.stop_words import STOP_WORDS
+    return frozenset(STOP_WORDS)
+
+
 class RussianRecognizer(LanguageRecognizer):
     lang = "ru"
 
@@ -75,6 +90,7 @@ class RussianRecognizer(LanguageRecognizer):
             "person": float(person or bool({"Name", "Surn", "Patr"} & grammemes)),
             "geographic": float("Geox" in grammemes),
             "adjective": float("ADJF" in grammemes and " " not in mention.text),
+            "stop_word": float(" " not in mention.text and self._morph.parse(mention.text)[0].tag.POS in _FUNCTION_POS),
             "variant_only": float(not self.gazetteer.names.has(mention.text)),
         }
 
@@ -90,6 +106,8 @@ class RussianRecognizer(LanguageRecognizer):
         while i < capitalised:  # a name starts with a capital: "море" alone is no place
             for j in range(min(len(words), i + MAX_WORDS), i, -1):
                 s, e = words[i][0], words[j - 1][1]
+                if j == i + 1 and text[s:e].lower() in _stop_words(self.lang):
+                    continue  # "Из", "После": capitalised at a sentence's start
                 candidates = self.gazetteer.candidates(text[s:e])
                 if candidates:
                     yield Mention(s, e, text[s:e], "GAZ"), candidates
