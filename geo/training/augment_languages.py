@@ -17,6 +17,7 @@ from geo.training.augment import NamePool
 from geo.training.examples import Example
 
 MIN_POPULATION = 2000
+NOTABLE_POPULATION = 100_000  # half the place-named non-places are cities ("Владимир Путин")
 _CLEAN = {
     "fr": re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:[ '-][A-Za-zÀ-ÿ][a-zà-ÿ]+){0,2}$"),
     "ru": re.compile(r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?$"),  # one word: pymorphy3 inflects it
@@ -35,7 +36,7 @@ class LanguagePool(NamePool):
         if self.lang == "ar":  # a proclitic may stand before a name: "وحلب"
             self.before = r"(?:(?<!\w)|(?<=(?<!\w)[وبلفك]))"
         clean = _CLEAN[self.lang]
-        settlements, divisions = set(), set()
+        settlements, divisions, notable = set(), set(), set()
         named = [(name, view.base.get(i)) for entries in view.names.by_key.values() for name, i in entries]
         if self.lang == "fr":  # French writes most towns as the gazetteer lists them
             named += [(p.name, p) for p in view.base.places("PA", MIN_POPULATION)]
@@ -44,12 +45,21 @@ class LanguagePool(NamePool):
                 continue
             if place.feature_class == "P" and place.population >= MIN_POPULATION:
                 settlements.add(name)
+                if place.population >= NOTABLE_POPULATION:
+                    notable.add(name)
             elif place.feature_code in ("ADM1", "ADM2") and (self.lang != "ru" or " " not in name):
                 divisions.add(name)
-        self.settlements = {"all": sorted(settlements)}
+        self.settlements = {"all": sorted(settlements), "notable": sorted(notable or settlements)}
         self.divisions = {"all": sorted(divisions or settlements)}
+        # Russian towns named by an adjective ("Мирный", "Новые Санжары"), in the plural: the
+        # word that opens "Новые удары ..." and is no place there.
+        self.adjectives = sorted({form.word.capitalize() for name in settlements if self.morph is not None
+                                  for parse in self.morph.parse(name)[:1] if parse.tag.POS == "ADJF"
+                                  for form in [parse.inflect({"plur", "nomn"})] if form}) or self.settlements["all"]
 
-    def draw(self, rng: random.Random, division: bool) -> str:
+    def draw(self, rng: random.Random, division: bool, notable: bool = False) -> str:
+        if notable:
+            return rng.choice(self.settlements["notable"])
         return rng.choice((self.divisions if division else self.settlements)["all"])
 
     def fit(self, phrase: str, name: str) -> str | None:
@@ -68,8 +78,8 @@ class LanguagePool(NamePool):
         return form.word.capitalize() if form and "-" not in name else name
 
 
-# Negatives: {X} is a place name standing for something else; {P} is a place ({P:gent}: in
-# that Russian case).
+# Negatives: {X} is a place name standing for something else (a person's first name or
+# surname, a ship, an operation, a club); {P} is a place ({P:gent}: in that Russian case).
 TEMPLATES = {
     "fr": (
         "{First} {X}, porte-parole du ministère, a déclaré que l'aide était arrivée à {P}.",
@@ -77,6 +87,7 @@ TEMPLATES = {
         "L'opération {X} s'est achevée par la prise de {P}, selon l'armée.",
         "L'avocat de {First} {X} a indiqué que le procès reprendrait à {P} la semaine prochaine.",
         "Le club de {X} FC s'est imposé dimanche face à l'équipe de {P}.",
+        "{X} {Surname}, le ministre de l'Intérieur, s'est rendu à {P} lundi.",
     ),
     "ru": (
         "Как заявил {First} {X}, гуманитарный конвой прибыл в {P:loct}.",
@@ -84,6 +95,8 @@ TEMPLATES = {
         "Операция «{X}» завершилась взятием {P:gent}, сообщили военные.",
         "Адвокат {First:gent} {X:gent} сообщил, что суд в {P:loct} возобновится.",
         "Футбольный клуб «{X}» обыграл соперников в {P:loct}.",
+        "Губернатор {X} {Surname} провёл совещание и доложил о ситуации в {P:loct}.",
+        "Обстрелы продолжились. {Adjective} удары пришлись по {P:datv} ночью.",
     ),
     "ar": (
         "قال {First} {X} المتحدث باسم الوزارة إن المساعدات وصلت إلى {P}.",
@@ -91,6 +104,7 @@ TEMPLATES = {
         "انتهت عملية {X} بالسيطرة على {P} بحسب الجيش.",
         "قال محامي {First} {X} إن المحاكمة في {P} ستستأنف الأسبوع المقبل.",
         "فاز نادي {X} على منافسه في {P} مساء السبت.",
+        "التقى الوزير {X} {Surname} بالمسؤولين في {P} يوم الأحد.",
     ),
 }
 FIRST_NAMES = {
@@ -98,7 +112,12 @@ FIRST_NAMES = {
     "ru": ("Сергей", "Мария", "Алексей", "Ольга", "Иван", "Анна"),
     "ar": ("أحمد", "محمد", "فاطمة", "علي", "خالد", "مريم"),
 }
-_SLOT = re.compile(r"\{(First|X|P)(?::(\w+))?\}")
+SURNAMES = {
+    "fr": ("Dupont", "Martin", "Diallo", "Traoré", "Lefebvre", "Haddad"),
+    "ru": ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов"),
+    "ar": ("الأحمد", "العلي", "الخطيب", "حداد", "المصري", "الشامي"),
+}
+_SLOT = re.compile(r"\{(First|Surname|Adjective|X|P)(?::(\w+))?\}")
 
 
 def language_negatives(pool: LanguagePool, rng: random.Random, count: int) -> list[Example]:
@@ -106,7 +125,9 @@ def language_negatives(pool: LanguagePool, rng: random.Random, count: int) -> li
     templates = TEMPLATES[pool.lang]
     out = []
     for i in range(count):
-        values = {"First": rng.choice(FIRST_NAMES[pool.lang]), "X": pool.draw(rng, False), "P": pool.draw(rng, False)}
+        values = {"First": rng.choice(FIRST_NAMES[pool.lang]), "Surname": rng.choice(SURNAMES[pool.lang]),
+                  "X": pool.draw(rng, False, notable=rng.random() < 0.5), "P": pool.draw(rng, False),
+                  "Adjective": rng.choice(pool.adjectives)}
         pieces, last, span = [], 0, None
         template = templates[i % len(templates)]
         for m in _SLOT.finditer(template):

@@ -48,6 +48,7 @@ CUES = (
     "stop_word",          # also an everyday word of the language
     "demonym",            # a country's adjective ("السوري"): the corpus does not count them
     "person",             # pymorphy3: a first name, surname or patronymic; spaCy: PER
+    "person_run",         # another word of its run of capitals is a name ("Владимир Путин")
     "geographic",         # pymorphy3's dictionary tags it Geox
     "adjective",          # a bare adjective ("Новые"): a place only when so framed
     "label_loc", "label_misc", "label_org",  # spaCy's French entity label

@@ -70,12 +70,14 @@ class RussianRecognizer(LanguageRecognizer):
     def proposals(self, text: str) -> Proposals:
         items: list[Proposal] = []
         for match in _CAPITALISED.finditer(text):
-            person = self._person(match.group())
             for mention, candidates in self._known_names(text, match.start(), match.end()):
-                items.append(Proposal(mention, candidates, self._cues(text, mention, person, items[-1] if items else None)))
+                others = (text[match.start():mention.start] + " " + text[mention.end:match.end()]).split()
+                cues = self._cues(text, mention, items[-1] if items else None)
+                cues["person_run"] = float(any(self._person(w) for w in others))
+                items.append(Proposal(mention, candidates, cues))
         return Proposals(items)
 
-    def _cues(self, text: str, mention: Mention, person: bool, previous: Proposal | None) -> dict[str, float]:
+    def _cues(self, text: str, mention: Mention, previous: Proposal | None) -> dict[str, float]:
         # Grammemes as plain sets: `"Geox" in tag` checks the name against the dictionary
         # loaded last, and the Ukrainian one has no Geox.
         grammemes = set(self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag.grammemes)
@@ -87,7 +89,7 @@ class RussianRecognizer(LanguageRecognizer):
             "place_word_before": float(_PLACE_WORD_BEFORE.search(text, max(0, mention.start - 16), mention.start) is not None),
             "unit_word": float(mention.text.split()[-1].lower() in _UNIT_FORMS),
             "listed_after": float(previous is not None and between.strip() in (",", "и", "та", "і", "або", "или")),
-            "person": float(person or bool({"Name", "Surn", "Patr"} & grammemes)),
+            "person": float(bool({"Name", "Surn", "Patr"} & grammemes) and "Geox" not in grammemes),
             "geographic": float("Geox" in grammemes),
             "adjective": float("ADJF" in grammemes and " " not in mention.text),
             "stop_word": float(" " not in mention.text and self._morph.parse(mention.text)[0].tag.POS in _FUNCTION_POS),
@@ -116,15 +118,10 @@ class RussianRecognizer(LanguageRecognizer):
             else:
                 i += 1
 
-    def _person(self, run: str) -> bool:
-        """"Владимир Путин", "Сергей Шойгу": two or more capitalised words of which one is a
-        first name, surname or patronymic (and none geographic) are a person's name."""
-        words = run.split()
-        if len(words) < 2:
-            return False
-        tags = [set(self._morph.parse(w)[0].tag.grammemes) for w in words]
-        return (not any("Geox" in t for t in tags)
-                and any({"Name", "Surn", "Patr"} & t for t in tags))
+    def _person(self, word: str) -> bool:
+        """A first name, surname or patronymic in pymorphy3's dictionary, and no place."""
+        grammemes = set(self._morph.parse(word)[0].tag.grammemes)
+        return bool({"Name", "Surn", "Patr"} & grammemes) and "Geox" not in grammemes
 
     def variants(self, name: str) -> list[str]:
         return list(_variants(self, name))
