@@ -63,13 +63,17 @@ class LanguagePool(NamePool):
         return rng.choice((self.divisions if division else self.settlements)["all"])
 
     def fit(self, phrase: str, name: str) -> str | None:
-        """Russian: the name in the case of the word it replaces (one word only)."""
+        """Russian: the name in the case of the word it replaces (one word only), when
+        pymorphy3 inflects it as a noun and brings the form back to the name; a foreign name
+        it takes for a verb ("Парсиппанувшем") would teach nothing."""
         if self.lang != "ru":
             return name
-        if " " in phrase or self.morph is None:
+        if " " in phrase or self.morph is None or self.morph.parse(name)[0].tag.POS not in ("NOUN", "ADJF"):
             return None
-        case = self.morph.parse(phrase.split("-")[-1])[0].tag.case
-        return self.inflect(name, case)
+        form = self.inflect(name, self.morph.parse(phrase.split("-")[-1])[0].tag.case)
+        if form != name and not any(p.normal_form == name.lower() for p in self.morph.parse(form)):
+            return None
+        return form
 
     def inflect(self, name: str, case: str | None) -> str:
         if self.lang != "ru" or not case or case == "nomn":
