@@ -3,7 +3,7 @@
 The model tags places LOC (it has no GPE), towns it does not know MISC, and sometimes a camp
 PER ("Nour Chams"): every entity is proposed with its label as a cue, and so is a capitalised
 word the gazetteer knows that spaCy left out; `geo.recognize.languages.learned` decides. It
-loads under spaCy 3.7 with a version warning (W095), on the first French document only.
+loads on the first French document only.
 Elisions stay outside the span ("d'Alep" -> "Alep"), as annotated; a feature word stays in
 ("le fleuve Niger", "le lac Tchad") and `variants` gives the English forms the gazetteer
 lists (Niger River, Lake Chad), so the river is not the country.
@@ -11,7 +11,6 @@ lists (Niger River, Lake Chad), so the river is not the country.
 from __future__ import annotations
 
 import re
-import warnings
 from functools import cached_property, lru_cache
 
 from geo.errors import ModelError, described
@@ -60,9 +59,7 @@ class FrenchRecognizer(LanguageRecognizer):
         try:
             import spacy
 
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message=r".*\[W095\]")
-                return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer"])
+            return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer"])
         except Exception as exc:  # any failure to load is one clear error, not a traceback
             raise ModelError(f"the French model {MODEL} could not be loaded: {described(exc)}; "
                              f"reinstall with: pip install {MODEL}==3.8.0") from None
