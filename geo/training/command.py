@@ -68,15 +68,15 @@ def train_recognizer(args: argparse.Namespace) -> int:
 def train_languages(args: argparse.Namespace) -> int:
     from geo.gazetteer.index import Gazetteer
     from geo.recognize.languages.learned import DEFAULT_PATH
-    from geo.training import languages
+    from geo.training.languages import default_data, train_languages as train
 
     if args.folds < 1 or args.copies < 0:
         raise GeoError("--folds must be at least 1 and --copies at least 0")
-    data = args.data or languages.default_data()
+    data = args.data or default_data()
     missing = [str(p) for p in data if not p.is_file()]
     if missing:
         raise GeoError(f"no such training file: {missing[0]}")
-    languages.train_languages(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies,
-                              seed=args.seed, gazetteer=Gazetteer.load(args.gazetteer), errors=args.errors,
-                              progress=lambda line: print(line, file=sys.stderr))
+    train(data, args.output or DEFAULT_PATH, folds=args.folds, copies=args.copies, seed=args.seed,
+          gazetteer=Gazetteer.load(args.gazetteer), errors=args.errors,
+          progress=lambda line: print(line, file=sys.stderr))
     return 0
