@@ -16,15 +16,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from importlib import import_module
 from itertools import islice
 from pathlib import Path
 
 from geo.errors import ModelError, described
 from geo.gazetteer.index import Gazetteer
-from geo.gazetteer.languages import LanguageNames
-from geo.gazetteer.localized import LocalizedGazetteer
-from geo.recognize.languages import ENGLISH, RECOGNIZERS, detect
+from geo.recognize.languages import ENGLISH, RECOGNIZERS, detect, language_recognizer
 from geo.recognize.recognizer import Recognizer
 from geo.resolve.resolver import Resolver
 from geo.resolve.source_locale import SourceLocales
@@ -44,12 +41,14 @@ class Geoparser:
         resolver: Resolver | None = None,
         demonyms: bool = True,
         lang: str | None = None,
+        language_model: str | Path | None = None,
     ):
         self.gazetteer = gazetteer or Gazetteer.load(gazetteers)
         self.recognizer = recognizer or Recognizer(self.gazetteer, demonyms=demonyms)
         self.resolver = resolver or Resolver(self.gazetteer)
         self.locales = SourceLocales()
         self.lang = lang  # every document's language, when the caller knows it (--lang)
+        self.language_model = language_model  # French, Russian, Arabic: a `geo train languages` file
         self._languages: dict[str, tuple[object, Resolver]] = {}
 
     def parse(self, document: Document | str) -> ParseResult:
@@ -128,11 +127,8 @@ class Geoparser:
         if lang not in RECOGNIZERS:
             return None, None
         if lang not in self._languages:
-            module, name = RECOGNIZERS[lang]
-            view = LocalizedGazetteer(self.gazetteer, lang, LanguageNames(lang))
-            recognizer = getattr(import_module(module), name)(view)
-            view.variants = recognizer.variants
-            self._languages[lang] = (recognizer, Resolver(view, model=self.resolver.model))  # type: ignore[arg-type]
+            recognizer = language_recognizer(self.gazetteer, lang, self.language_model)
+            self._languages[lang] = (recognizer, Resolver(recognizer.gazetteer, model=self.resolver.model))
         return self._languages[lang]
 
     def _parse_alone(self, doc: Document) -> ParseResult:

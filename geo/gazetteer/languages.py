@@ -11,7 +11,8 @@ arrives.
 Each language folds what its writers vary and a lookup must not: Arabic drops short vowels
 (tashkeel) and the tatweel, writes every alef with hamza or madda as a bare alef, ta marbuta as
 ha, alef maqsura as ya, and leaves out the article (ال) at the start of a word, so that
-"اللاذقية", "لاذقية" and "اللاذقيّة" meet; Russian and Ukrainian fold case and ё to е;
+"اللاذقية", "لاذقية" and "اللاذقيّة" meet, and joins the first word of a compound name
+written apart or joined ("كفر كلا", "كفركلا"); Russian and Ukrainian fold case and ё to е;
 French folds case and accents (`normalize`).
 """
 from __future__ import annotations
@@ -36,6 +37,9 @@ _AR_LETTERS = str.maketrans({
 })
 _NON_WORD = re.compile(r"[^\w]+")
 AR_ARTICLE = "ال"
+# First words of compound names that Arabic writes joined or apart ("كفركلا" / "كفر كلا",
+# "البوكمال" / "البو كمال", "خانيونس" / "خان يونس"), folded: the key joins them to the next word.
+AR_JOINED = frozenset({"كفر", "ابو", "بو", "ام", "عين", "بيت", "دير", "تل", "راس", "بير", "خان", "مرج", "جسر", "قصر"})
 
 
 def names_file(lang: str) -> Path:
@@ -56,11 +60,14 @@ def fold(name: str, lang: str) -> str:
 def fold_arabic(name: str) -> str:
     text = _AR_MARKS.sub("", unicodedata.normalize("NFC", name)).translate(_AR_LETTERS)
     words = _NON_WORD.sub(" ", text).replace("_", " ").split()
-    out = []
+    out: list[str] = []
     for word in words:
         if word.startswith(AR_ARTICLE) and len(word) > len(AR_ARTICLE) + 1:
             word = word[len(AR_ARTICLE):]
-        out.append(word)
+        if out and out[-1] in AR_JOINED:
+            out[-1] += word
+        else:
+            out.append(word)
     return " ".join(out)
 
 

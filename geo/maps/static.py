@@ -5,10 +5,17 @@ articles write them, the opening view of `view.story_bounds`. Labels never overl
 moves them (with leader lines) and any that still collide are left out, least mentioned first.
 Places far from the story appear in an overview inset, with the main view marked on it. A
 title, a scale bar and the data sources complete it.
+
+Arabic and Cyrillic are drawn as such: a place the articles name in another script is labelled
+with that form too ("Aleppo · حلب"), in DejaVu Sans, which matplotlib's wheel ships and which has
+both scripts, and matplotlib (3.11 and later) joins and orders Arabic letters itself (libraqm),
+so no reshaping library is needed and no label comes out as boxes or loose letters.
 """
 from __future__ import annotations
 
 import math
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,6 +33,8 @@ from geo.types import ParseResult
 STATIC_FORMATS = ("png", "svg", "pdf")
 STATIC_SUFFIXES = tuple(f".{fmt}" for fmt in STATIC_FORMATS)
 SOURCE_LINE = "Data: GeoNames, Natural Earth"
+# Every text in a font with Latin, Cyrillic and Arabic glyphs, whatever a user's matplotlibrc says.
+FONT = {"font.family": "DejaVu Sans", "svg.fonttype": "none"}  # and SVG text stays text
 AREA_SHADES = ("#fde0c5", "#facba6", "#f59e72", "#eb6f4a", "#c8412c")
 
 
@@ -109,7 +118,7 @@ def _place_labels(fig, ax, summaries: list[PlaceSummary], points, extent, labels
             break
         if not (west <= lon <= east and south <= lat <= north):
             continue
-        texts.append(ax.text(lon, lat, f"{s.label} ({s.mentions})", fontsize=8, zorder=5,
+        texts.append(ax.text(lon, lat, f"{label_text(s)} ({s.mentions})", fontsize=8, zorder=5,
                              parse_math=False, ha="left", va="bottom",
                              bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8}))
     if len(texts) > 1:
@@ -133,6 +142,18 @@ def _place_labels(fig, ax, summaries: list[PlaceSummary], points, extent, labels
             kept.append(text)
             boxes.append(box)
     return kept
+
+
+def label_text(summary: PlaceSummary) -> str:
+    """The label, and the form the articles write most when it is in another script
+    ("Aleppo · حلب", "Kharkiv · Харькове"): the reader of the articles recognises it. The
+    form is isolated (U+2068 ... U+2069) so that a count after it stays on its right."""
+    other = Counter(w for w in summary.written if not _latin(w))
+    return f"{summary.label} · \u2068{other.most_common(1)[0][0]}\u2069" if other else summary.label
+
+
+def _latin(text: str) -> bool:
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in text)
 
 
 def _emptiest_corner(points, west, east, south, north) -> tuple[float, float]:
@@ -163,11 +184,22 @@ def save_static_map(
         raise OutputError(f"{path}: static maps are {', '.join(STATIC_FORMATS)}, not {fmt or 'no suffix'!r}")
     try:
         import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
     except ImportError as e:
         raise GeoError("static maps need matplotlib: pip install 'geo[static]'") from e
+
+    with matplotlib.rc_context(FONT):
+        fig = _draw(results, title=title, labels=labels, min_mentions=min_mentions, demonyms=demonyms, dpi=dpi,
+                    shapes=shapes)
+        with atomic_write(path, "wb") as out:
+            fig.savefig(out, format=fmt)
+    return path
+
+
+def _draw(results, *, title, labels, min_mentions, demonyms, dpi, shapes):
+    """The figure (inside `FONT`'s rc context: a text takes its font when it is made)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
 
     summaries = summarize_places(results, min_mentions=min_mentions, demonyms=demonyms)
     geometries = [shapes(s.place) if area_kind(s.place) == "area" else None for s in summaries]
@@ -228,7 +260,4 @@ def save_static_map(
                west + (east - west) * 0.34 if inset is not None and corner == (0.0, 0.0) else None)
     _place_labels(fig, ax, summaries, points, (west, east, south, north), labels,
                   [inset] if inset is not None else [])
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG text as text
-        with atomic_write(path, "wb") as out:
-            fig.savefig(out, format=fmt)
-    return path
+    return fig

@@ -37,7 +37,11 @@ _KEEP_CODES = COUNTRY_CODES | {"CONT", "OCN", "SEA", "RGN"}
 
 
 class NamePool:
-    """Substitute names by kind (settlement or division) and region."""
+    """Substitute names by kind (settlement or division) and region. `before` is what may
+    stand before a name (another language's pool lets a proclitic stand there), and `fit`
+    shapes a drawn name for the phrase it replaces (None: leave the phrase)."""
+
+    before = r"(?<!\w)"
 
     def __init__(self, gazetteer: Gazetteer):
         self.settlements = self._group(gazetteer.places("P", 2000))
@@ -52,6 +56,9 @@ class NamePool:
                 out[regions.get(p.country_code, "elsewhere")].append(p.name)
         return {r: sorted(set(names)) for r, names in out.items()}
 
+    def fit(self, phrase: str, name: str) -> str | None:
+        return name
+
     def draw(self, rng: random.Random, division: bool) -> str:
         groups = self.divisions if division else self.settlements
         region = "elsewhere" if rng.random() < ELSEWHERE else rng.choice(sorted(REGIONS))
@@ -61,7 +68,7 @@ class NamePool:
         return name
 
 
-def substitute(example: Example, gazetteer: Gazetteer, pool: NamePool, rng: random.Random, copy: int) -> Example | None:
+def substitute(example: Example, gazetteer, pool: NamePool, rng: random.Random, copy: int) -> Example | None:
     """A copy of `example` with its towns and divisions renamed (None: nothing to rename)."""
     text = example.text
     plan: dict[str, str] = {}
@@ -71,10 +78,12 @@ def substitute(example: Example, gazetteer: Gazetteer, pool: NamePool, rng: rand
             continue
         kind = _kind(gazetteer, phrase, point)
         if kind is not None:
-            plan[phrase] = pool.draw(rng, division=kind == "A")
+            name = pool.fit(phrase, pool.draw(rng, division=kind == "A"))
+            if name is not None:
+                plan[phrase] = name
     if not plan:
         return None
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(plan, key=len, reverse=True)) + r")(?!\w)")
+    pattern = re.compile(pool.before + r"(?:" + "|".join(re.escape(p) for p in sorted(plan, key=len, reverse=True)) + r")(?!\w)")
     pieces, shifts, last = [], [], 0
     for m in pattern.finditer(text):
         pieces += [text[last:m.start()], plan[m.group()]]

@@ -32,6 +32,7 @@ class Example:
     position: int = 0  # the document's place in its file: the order `geo eval` reads them in
     source: str = ""  # the original example's id, for copies
     gold: GoldDocument | None = field(default=None, compare=False, repr=False)  # originals, for scoring
+    lang: str = ""  # the document's language ("fr", "ru", "ar"; "" for English)
 
 
 def default_data() -> list[Path]:
@@ -71,7 +72,7 @@ def _example(doc: GoldDocument, corpus: str, convention, fold: int, position: in
         points=tuple((t.lat, t.lon) if t.has_point else None for t in anchored),
         convention=Convention(org_places=convention.org_places, places_in_orgs=convention.places_in_orgs,
                               demonyms=convention.demonyms),
-        fold=fold, position=position, gold=doc,
+        fold=fold, position=position, gold=doc, lang=doc.lang,
     )
 
 

@@ -90,10 +90,10 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
         renamed: dict[str, list[int]] = {}
         for f in range(folds):
             train_mask = np.array([examples[i].fold != f for i in rows.example])
-            passes = _fit_two_pass(rows, train_mask, seed)
+            passes = fit_two_pass(rows, train_mask, seed)
             _predict_into(predicted, passes, rows, examples, f, recognizer)
             _count_renamed(renamed, passes, rows, examples, f, recognizer)
-        figures["cross_validated"] = _score(originals, predicted, gazetteer, misses := [])
+        figures["cross_validated"] = score(originals, predicted, gazetteer, misses := [])
         if errors is not None:
             write_errors(errors, misses)
         progress("cross-validated (each fold scored by a model that did not see it):")
@@ -106,11 +106,11 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
                 for sc in [span_scores(tp, n_gold, n_pred)]}
             progress("cross-validated on the left-out folds' renamed copies (names the model never saw there):")
             progress(table(figures["cross_validated_renamed"]))
-    passes = _fit_two_pass(rows, np.ones(len(rows.y), dtype=bool), seed)
+    passes = fit_two_pass(rows, np.ones(len(rows.y), dtype=bool), seed)
     predicted = {}
     for f in sorted({e.fold for e in originals}):
         _predict_into(predicted, passes, rows, examples, f, recognizer)
-    figures["training_set"] = _score(originals, predicted, gazetteer)
+    figures["training_set"] = score(originals, predicted, gazetteer)
     progress("training set (the model scored on what it learnt from):")
     progress(table(figures["training_set"]))
 
@@ -188,26 +188,26 @@ def _bare(name: str) -> str:
     return normalize(framed[0] if framed else name)
 
 
-def _fit(x: np.ndarray, rows: Rows, mask: np.ndarray, seed: int):
-    return fit(x[mask], rows.y[mask], rows.weight[mask], seed=seed, rounds=ROUNDS)
+def _fit(x: np.ndarray, rows: Rows, mask: np.ndarray, seed: int, params: dict | None = None, rounds: int = ROUNDS):
+    return fit(x[mask], rows.y[mask], rows.weight[mask], seed=seed, rounds=rounds, **(params or {}))
 
 
-def _fit_two_pass(rows: Rows, mask: np.ndarray, seed: int) -> TwoPass:
+def fit_two_pass(rows: Rows, mask: np.ndarray, seed: int, params: dict | None = None, rounds: int = ROUNDS) -> TwoPass:
     """Both passes on the rows of `mask`. The second pass learns from first-pass scores of
     the same kind it will see: scores of documents the first pass did not learn from (out of
     fold, `INNER_FOLDS` groups of documents, a copy with its original)."""
-    first = _fit(rows.x, rows, mask, seed)
+    first = _fit(rows.x, rows, mask, seed, params, rounds)
     scores = np.zeros(len(rows.y))
     for g in range(INNER_FOLDS):
         held = mask & (rows.group == g)
         if held.any():
-            inner = _fit(rows.x, rows, mask & (rows.group != g), seed)
+            inner = _fit(rows.x, rows, mask & (rows.group != g), seed, params, rounds)
             scores[held] = inner.predict(rows.x[held], num_threads=2)
     evidence = np.zeros((len(rows.y), len(SECOND_PASS)), dtype=np.float32)
     for i in np.unique(rows.example[mask]):
         own = np.flatnonzero(rows.example == i)
         evidence[own] = same_name_evidence(rows.names[own], scores[own])
-    second = _fit(np.hstack([rows.x, evidence]), rows, mask, seed)
+    second = _fit(np.hstack([rows.x, evidence]), rows, mask, seed, params, rounds)
     return TwoPass(first, second)
 
 
@@ -247,11 +247,15 @@ def _repeats(example: Example, found, pairs: dict[int, int]) -> int:
     return sum(1 for k, m in enumerate(found) if k not in paired and m.text in names)
 
 
-def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer, misses: list | None = None) -> dict:
-    """End-to-end figures per corpus: found (recall), precision, F1, and places right."""
-    resolver = Resolver(gazetteer)
+def score(originals: list[Example], predicted: dict, gazetteer: Gazetteer, misses: list | None = None,
+          resolvers: dict[str, Resolver] | None = None) -> dict:
+    """End-to-end figures per corpus: found (recall), precision, F1, and places right.
+    `resolvers`: a corpus's own resolver (another language's view of the gazetteer)."""
     out = {}
+    resolvers = resolvers or {}
+    default = None if all(e.corpus in resolvers for e in originals) else Resolver(gazetteer)
     for corpus in dict.fromkeys(e.corpus for e in originals):
+        resolver = resolvers.get(corpus, default)
         docs = [e.gold for e in originals if e.corpus == corpus and e.gold is not None]
 
         def parse(doc: Document, corpus=corpus) -> ParseResult:
@@ -268,8 +272,9 @@ def _score(originals: list[Example], predicted: dict, gazetteer: Gazetteer, miss
 
 
 def table(figures: dict) -> str:
-    lines = [f"  {'corpus':<14}{'precision':>10}{'found':>8}{'F1':>8}{'accurate':>10}"]
+    width = max([14, *(len(c) + 2 for c in figures)])
+    lines = [f"  {'corpus':<{width}}{'precision':>10}{'found':>8}{'F1':>8}{'accurate':>10}"]
     for corpus, f in figures.items():
         accurate = f"{f['e2e_accuracy']:>10.3f}" if "e2e_accuracy" in f else f"{'-':>10}"
-        lines.append(f"  {corpus:<14}{f['precision']:>10.3f}{f['recall']:>8.3f}{f['f1']:>8.3f}{accurate}")
+        lines.append(f"  {corpus:<{width}}{f['precision']:>10.3f}{f['recall']:>8.3f}{f['f1']:>8.3f}{accurate}")
     return "\n".join(lines)

@@ -418,3 +418,36 @@ def test_arabic_popups_read_right_to_left_and_english_ones_are_unchanged():
     assert '<p class="geo-excerpt" dir="rtl">' in html and "<mark>حلب</mark>" in html
     english = popup_html(summarize_places([result("e", "Shelling in Aleppo.", ("Aleppo", ALEPPO))])[0])
     assert "dir=" not in english
+
+
+def test_static_map_draws_arabic_and_cyrillic_shaped_in_a_font_that_has_them(tmp_path):
+    """Labels carry the articles' own script; no glyph is missing (boxes), and Arabic letters
+    are joined: a shaped word is narrower than its letters set apart."""
+    pytest.importorskip("matplotlib")
+    import warnings
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from geo.maps.static import FONT, save_static_map
+
+    homs = Place("169577", "Homs", 34.73, 36.72, "P", "PPLA", "SY")
+    results = [result("ar", "قصف على حلب ودمشق.", ("حلب", ALEPPO), ("دمشق", DAMASCUS)),
+               result("ru", "Обстрел Хомса.", ("Хомса", homs))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = save_static_map(results, tmp_path / "map.svg", title="قصف — Обстрел").read_text()
+        save_static_map(results, tmp_path / "map.png")
+    assert not [w for w in caught if "missing from" in str(w.message)]
+    assert "Aleppo · \u2068حلب\u2069 (1)" in svg and "Homs · \u2068Хомса\u2069 (1)" in svg
+    assert "DejaVu Sans" in svg
+
+    with matplotlib.rc_context(FONT):
+        fig = Figure()
+        renderer = FigureCanvasAgg(fig).get_renderer()
+
+        def width(text: str) -> float:
+            return fig.text(0, 0, text, fontsize=20).get_window_extent(renderer).width
+
+        assert width("مستشفى") < 0.9 * sum(width(letter) for letter in "مستشفى")

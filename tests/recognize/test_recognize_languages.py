@@ -107,9 +107,10 @@ def test_a_french_feature_word_picks_the_feature(geoparser):
 
 
 def test_an_arabic_demonym_gives_its_country_as_context_but_is_no_place(geoparser):
-    # Saraqib is too small to be taken on its name alone; "السوري" (Syrian) says the story is in Syria.
-    with_demonym = "قال ناشطون إن قصفا وقع في سراقب، فيما نفى الجيش السوري ذلك."
-    without = "قال ناشطون إن قصفا وقع في سراقب، فيما نفى الجيش ذلك."
+    # Saraqib, a small town with no preposition before it here, is too little to be taken on
+    # its name alone; "السوري" (Syrian) says the story is in Syria.
+    with_demonym = "قال ناشطون إن سراقب شهدت قصفا، فيما نفى الجيش السوري ذلك."
+    without = "قال ناشطون إن سراقب شهدت قصفا، فيما نفى الجيش ذلك."
     assert dict(spans(geoparser.parse(Document("d1", with_demonym)))) == {"سراقب": "gn:164816"}
     assert spans(geoparser.parse(Document("d2", without))) == []
 

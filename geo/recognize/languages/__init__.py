@@ -3,6 +3,9 @@ document's language (`detect`). Each recogniser and its model load on the first 
 its language: an English-only run imports none of them."""
 from __future__ import annotations
 
+from importlib import import_module
+from pathlib import Path
+
 from geo.recognize.languages.detect import ENGLISH, SUPPORTED, detect
 
 RECOGNIZERS = {
@@ -12,4 +15,19 @@ RECOGNIZERS = {
     "ar": ("geo.recognize.languages.arabic", "ArabicRecognizer"),
 }
 
-__all__ = ["ENGLISH", "RECOGNIZERS", "SUPPORTED", "detect"]
+
+
+def language_recognizer(gazetteer, lang: str, model: Path | str | None = None):
+    """The recogniser of `lang` over that language's view of `gazetteer` (its `gazetteer`
+    attribute, which the language's resolver reads too); `model`: a `geo train languages` file."""
+    from geo.gazetteer.languages import LanguageNames
+    from geo.gazetteer.localized import LocalizedGazetteer
+
+    module, name = RECOGNIZERS[lang]
+    view = LocalizedGazetteer(gazetteer, lang, LanguageNames(lang))
+    recognizer = getattr(import_module(module), name)(view, model)
+    view.variants = recognizer.variants
+    return recognizer
+
+
+__all__ = ["ENGLISH", "RECOGNIZERS", "SUPPORTED", "detect", "language_recognizer"]

@@ -8,26 +8,23 @@ carry one attached proclitic (و ب ل ف ك): "وحلب" is "و" + "حلب", "�
 without its proclitic, as the annotators mark it.
 
 Arabic writes no capitals, and many everyday words are also some faraway town's name
-("البنك", the bank, is a town of Iran; "سيول", floods, is Seoul), so a candidate is taken:
-- on its own, as a country, continent or capital, or after a place word ("مدينة", "محافظة",
-  "مخيم" ...);
-- as a notable place (a first-level region, a city of 50,000 or more) after a preposition
-  or direction ("في", "شمال" ...) or an attached ب, or when it has several words;
-- as a town of the story's countries (named, or implied by an adjective: "السوري") when so
-  framed, or listed with such a place ("كفركلا ومرجعيون").
-Stopwords (spaCy's Arabic list and news words) are never names. These
-rules stand until the learned recogniser decides Arabic candidates by context.
+("البنك", the bank, is a town of Iran; "سيول", floods, is Seoul). Words that are never names
+(stop words: spaCy's Arabic list and news words; place words; prepositions; a country's
+adjective) are not proposed; every other span the gazetteer knows is, with its cues: a place
+word before it ("مدينة", "محافظة", "مخيم" ...), a preposition or direction ("في", "شمال" ...)
+or an attached ب, a و joining it to the proposal before ("كفركلا ومرجعيون"), the article. The
+trained model (`geo.recognize.languages.learned`, `geo train languages`) weighs them with
+what the gazetteer knows of the name and the countries the story names (by a place, or by an
+adjective: "السوري").
 """
 from __future__ import annotations
 
 import re
 from functools import cached_property
 
-from geo.gazetteer.index import COUNTRY_CODES
-from geo.gazetteer.languages import fold
-from geo.recognize.languages.base import (
-    NOTABLE_POPULATION, LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
-)
+from geo.gazetteer.languages import AR_ARTICLE, fold
+from geo.recognize.languages.base import LanguageRecognizer, sentence_start
+from geo.recognize.languages.learned import Proposal, Proposals
 from geo.types import Mention
 
 PROCLITICS = "وبلفك"
@@ -59,7 +56,6 @@ LOCATIVE_WORDS = frozenset({
     "تجاه", "باتجاه", "أنحاء", "قبالة", "مشارف", "بلدتي", "مدينتي", "قريتي", "مضيق", "سواحل", "ساحل",
     "فوق", "عند", "لدى", "أمام", "بمحاذاة", "محافظات", "مدن", "بلدات", "قرى", "مناطق", "ولايات", "مخيمات",
 })
-SOVEREIGN_CODES = COUNTRY_CODES | {"CONT", "PPLC"}
 # Frequent words of news Arabic that GeoNames also lists as some hamlet's name.
 STOPWORDS = frozenset({
     "في", "من", "على", "إلى", "الى", "عن", "مع", "بين", "بعد", "قبل", "حتى", "منذ", "خلال", "أن", "إن",
@@ -94,9 +90,9 @@ NOT_NAMES = STOPWORDS | PLACE_WORDS | LOCATIVE_WORDS
 class ArabicRecognizer(LanguageRecognizer):
     lang = "ar"
 
-    def recognize(self, text: str) -> list[Mention]:
+    def proposals(self, text: str) -> Proposals:
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        proposals: list[tuple[Mention, list]] = []
+        items: list[Proposal] = []
         i = 0
         while i < len(words):
             hit = self._longest(text, words, i)
@@ -104,31 +100,17 @@ class ArabicRecognizer(LanguageRecognizer):
                 i += 1
                 continue
             mention, candidates, used = hit
-            proposals.append((mention, candidates, i))
+            attached = text[words[i][0]:mention.start]
+            items.append(Proposal(mention, candidates, {
+                "proclitic": float(bool(attached)),
+                "locative_before": float(attached == "ب" or any(w in LOCATIVE_WORDS for w in _previous_word(text, words, i))),
+                "place_word_before": float(_after_place_word(text, words, i)),
+                "listed_after": float(_listed_after(text, words, i, mention, items[-1].mention if items else None)),
+                "article": float(mention.text.startswith(AR_ARTICLE)),
+                "sentence_start": float(sentence_start(text, words[i][0])),
+            }))
             i += used
-        # Pass 1: what stands on its own. Pass 2: towns of the countries pass 1 and the
-        # demonyms name. A single word needs more than a namesake: news Arabic has no capitals,
-        # and "البنك" (the bank), "المركزي" (central) are also towns of Iran.
-        countries = self._demonym_countries(text, words)
-        strong: set[int] = set()
-        for k, (mention, candidates, index) in enumerate(proposals):
-            single = " " not in mention.text
-            cue = _after_place_word(text, words, index)
-            locative = cue or _locative(text, words, index, mention)
-            if _sovereign(candidates) or cue or (notable(candidates) and (locative or not single)):
-                strong.add(k)
-                countries |= countries_of([c for c in candidates if c.place.feature_class == "A"
-                                           or c.place.population >= NOTABLE_POPULATION])
-        kept: list[Mention] = []
-        for k, (mention, candidates, index) in enumerate(proposals):
-            if k in strong:
-                kept.append(mention)
-                continue
-            framed = (" " in mention.text or _locative(text, words, index, mention)
-                      or _listed_after(text, words, index, mention, kept[-1] if kept else None))
-            if framed and (notable(candidates) or in_story(candidates, countries)):
-                kept.append(mention)
-        return non_overlapping(kept)
+        return Proposals(items, self._demonym_countries(text, words))
 
     def _demonym_countries(self, text: str, words: list[tuple[int, int]]) -> set[str]:
         """Countries the story names by their adjective ("السوري", "اللبنانية", "ومصري"):
@@ -176,11 +158,6 @@ class ArabicRecognizer(LanguageRecognizer):
         return None
 
 
-def _sovereign(candidates) -> bool:
-    """A country, a continent or a capital: taken wherever it stands."""
-    return any(c.place.feature_code in SOVEREIGN_CODES for c in candidates if not c.demonym)
-
-
 def _previous_word(text: str, words: list[tuple[int, int]], index: int) -> tuple[str, ...]:
     """The word before, as written and without a proclitic."""
     if index == 0:
@@ -196,25 +173,11 @@ def _after_place_word(text: str, words: list[tuple[int, int]], index: int) -> bo
 
 def _listed_after(text: str, words: list[tuple[int, int]], index: int, mention: Mention,
                   previous: Mention | None) -> bool:
-    """"حلب وإدلب", "كفركلا ومرجعيون": joined by و (attached or alone) to the place just before."""
+    """"حلب وإدلب", "كفركلا ومرجعيون": joined by و (attached or alone) to the proposal just before."""
     attached = text[words[index][0]:mention.start]
     joined = attached in ("و", "ف") or (index > 0 and text[words[index - 1][0]:words[index - 1][1]] in ("و", "أو"))
-    if not joined or index == 0:
-        return False
     first = index - 1 if attached else index - 2  # the word of the place before ("X" in "X وY")
-    if first < 0:
-        return False
-    if previous is not None and previous.end >= words[first][0]:
-        return True
-    # a place the gazetteer lacks, framed as one: "بين بلدتي كفركلا ومرجعيون"
-    return _after_place_word(text, words, first) or any(w in LOCATIVE_WORDS for w in _previous_word(text, words, first))
-
-
-def _locative(text: str, words: list[tuple[int, int]], index: int, mention: Mention) -> bool:
-    """A preposition or direction before ("في", "شمال"), or an attached ب ("بحلب")."""
-    if text[words[index][0]:mention.start] == "ب":
-        return True
-    return any(w in LOCATIVE_WORDS for w in _previous_word(text, words, index))
+    return joined and first >= 0 and previous is not None and previous.end >= words[first][0]
 
 
 def _readings(span: str):

@@ -1,7 +1,7 @@
-"""What every language's recogniser shares: the contract, and the gazetteer's notion of a
-name worth taking on the gazetteer's word alone.
+"""What every language's recogniser shares: the contract.
 
-A language recogniser turns a text into `Mention`s (spans of the text as written) and knows
+A language recogniser proposes spans of the text as written with the cues of their context
+(`proposals`), leaves the decision to the trained model (`geo.recognize.languages.learned`), and knows
 how a written name maps to its listed forms (`variants`: the Russian dictionary form, the
 Arabic name without its proclitic). The pipeline hands `variants` to the language's view of
 the gazetteer (`geo.gazetteer.localized`), so the resolver finds the same rows the
@@ -10,57 +10,54 @@ recogniser found.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from geo.gazetteer.index import COUNTRY_CODES
-from geo.types import Candidate, Mention
+from geo.types import Mention
 
-# Entries notable enough that a bare name in the text is taken as that place.
-NOTABLE_CODES = COUNTRY_CODES | {"ADM1", "CONT", "RGN", "OCN", "SEA", "PPLC", "PPLA", "ISL", "ISLS", "PEN"}
-NOTABLE_POPULATION = 50_000
-# Populated places below this size are taken only in a country the story already points at.
-SUPPORTED_POPULATION = 1_000
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.recognize.languages.learned import Proposals
 
 
 class LanguageRecognizer:
-    """Base class: `recognize_many` over `recognize`, no variants."""
+    """Base class: a language proposes (`proposals_many`), the trained model decides
+    (`geo.recognize.languages.learned`). `model`: a model file from `geo train languages`
+    (default: the one in the package), read on the first document."""
 
     lang = ""
 
-    def __init__(self, gazetteer):
+    def __init__(self, gazetteer, model: Path | str | None = None):
         self.gazetteer = gazetteer  # a LocalizedGazetteer for `lang`, set up by the pipeline
+        self.model_path = Path(model) if model is not None else None
+
+    @property
+    def model(self):
+        from geo.recognize.languages.learned import load_language_model
+
+        return load_language_model(self.model_path)
 
     def variants(self, name: str) -> Iterable[str]:
         return ()
 
-    def recognize(self, text: str) -> list[Mention]:
+    def proposals(self, text: str) -> "Proposals":
         raise NotImplementedError
 
-    def recognize_many(self, texts: Iterable[str]) -> Iterator[list[Mention]]:
+    def proposals_many(self, texts: Sequence[str]) -> Iterator["Proposals"]:
         for text in texts:
-            yield self.recognize(text)
+            yield self.proposals(text)
+
+    def recognize(self, text: str) -> list[Mention]:
+        return next(self.recognize_many([text]))
+
+    def recognize_many(self, texts: Iterable[str]) -> Iterator[list[Mention]]:
+        texts = list(texts)
+        model = self.model  # a broken model file fails before any document is read
+        for text, found in zip(texts, self.proposals_many(texts)):
+            yield model.decide(self.lang, text, found)
 
 
-def notable(candidates: Sequence[Candidate]) -> bool:
-    return any(c.place.feature_code in NOTABLE_CODES or c.place.population >= NOTABLE_POPULATION
-               for c in candidates if not c.demonym)
-
-
-def countries_of(candidates: Sequence[Candidate]) -> set[str]:
-    return {c.place.country_code for c in candidates if c.place.country_code and not c.demonym}
-
-
-def in_story(candidates: Sequence[Candidate], countries: set[str]) -> bool:
-    """Some sense of the name is a settlement or division in one of the story's countries."""
-    return any(c.place.country_code in countries and c.place.feature_class in ("P", "A")
-               and (c.place.feature_class == "A" or c.place.feature_code.startswith("PPLA")
-                    or c.place.population >= SUPPORTED_POPULATION)  # GeoNames lacks many seats' size
-               for c in candidates if not c.demonym)
-
-
-def non_overlapping(mentions: Iterable[Mention]) -> list[Mention]:
-    """Longest first, then in text order: no two mentions share a character."""
-    taken: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= t.start or t.end <= m.start for t in taken):
-            taken.append(m)
-    return sorted(taken, key=lambda m: m.start)
+def sentence_start(text: str, start: int) -> bool:
+    """Whether a word at `start` opens a sentence (or the text, or a paragraph)."""
+    window = text[max(0, start - 6):start]
+    stripped = window.rstrip(' \t\r\n"«“')
+    return not stripped or stripped[-1] in '.!?…»”"'

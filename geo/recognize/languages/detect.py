@@ -2,8 +2,8 @@
 
 Measured on the 45 paragraphs of multilingual-dev and the 40 English ones of conflict-dev,
 whole and cut to their first sentence (2026-12-05): lingua-language-detector, restricted to a
-dozen languages, got all 172 right. py3langid needs numpy >= 2, which spaCy 3.7's wheels on
-Python 3.11-3.12 cannot take; fasttext-langdetect downloads its model at run time. lingua's
+dozen languages, got all 172 right. py3langid needs numpy >= 2, which geo's spaCy could not
+take on Python 3.11-3.12 when this was chosen; fasttext-langdetect downloads its model at run time. lingua's
 models load per language on first use (about 0.1 s and 30-60 MB each), so:
 - the script settles most documents outright (Chinese, Hindi, Korean ...), and letters only
   some languages write settle most others (Arabic without Persian letters; Ukrainian і ї є ґ

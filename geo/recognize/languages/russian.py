@@ -8,11 +8,11 @@ with the noun they go with, so the lookup meets the listed form.
 
 natasha's news NER was measured first (multilingual-dev, Russian: .97 found, .88 accurate,
 .98 precision), but natasha needs pymorphy2, which needs docopt, which PyPI has only as a
-source archive. Runs of capitalised words looked up in the gazetteer do as well (.92 found,
-.89 accurate, .99 precision): Russian capitalises proper names only, so a capitalised run
-the gazetteer knows is a place when it is notable, a town of a country the story names,
-tagged geographic (Geox) by pymorphy3's dictionary, or after a preposition of place, and not
-when pymorphy3 calls it a first name, surname or patronymic.
+source archive. Russian capitalises proper names only, so every capitalised run the
+gazetteer knows is proposed (spaCy's stop words aside: "Из" opens a sentence), with what
+pymorphy3 says of it (geographic, a first name or surname, an adjective, a function word), a
+person's name beside it in the run ("Владимир Путин"), a preposition or place word before
+it; the trained model (`geo.recognize.languages.learned`) decides.
 """
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ import itertools
 import re
 from functools import cached_property, lru_cache
 
-from geo.gazetteer.index import COUNTRY_CODES
-from geo.recognize.languages.base import (
-    LanguageRecognizer, countries_of, in_story, non_overlapping, notable,
-)
+from geo.recognize.languages.base import LanguageRecognizer, sentence_start
+from geo.recognize.languages.learned import Proposal, Proposals
 from geo.types import Mention
 
 MAX_VARIANTS = 16
@@ -37,9 +35,27 @@ _UNIT_FORMS = frozenset({
     "районе", "районом", "море", "моря", "морем", "республика", "республики", "республике", "округ",
     "округа", "округе", "озеро", "озера", "озере", "водохранилище", "водохранилища",
 })
-_COUNTRY_OR_REGION = COUNTRY_CODES | {"ADM1", "PPLC", "CONT"}
 # A preposition of place just before a name: "в Купянске", "под Бахмутом", "из Рязани".
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|под|из|у|около|возле|близ|от|до|к|через|над)\s+$", re.IGNORECASE)
+# A place word just before: "город Бахмут", "в селе Крынки", "пгт Кременная", "станицы ...".
+_PLACE_WORD_BEFORE = re.compile(
+    r"(?:^|\s)(?:город\w*|г\.|сел[оаеу]|посел\w*|посёл\w*|пгт|деревн\w*|станиц\w*|хутор\w*|район\w*|"
+    r"област\w*|регион\w*|республик\w*|столиц\w*|мист\w*|місто|селищ\w*)\s+$", re.IGNORECASE)
+
+
+# Parts of speech that are never a place's name: adverbs, comparatives ("Восточнее"),
+# prepositions, conjunctions, particles, pronouns, verbs.
+_FUNCTION_POS = frozenset({"ADVB", "COMP", "PREP", "CONJ", "PRCL", "NPRO", "PRED", "INTJ", "VERB", "INFN", "GRND"})
+
+
+@lru_cache(maxsize=2)
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of the language (prepositions, pronouns, conjunctions)."""
+    if lang == "uk":
+        from spacy.lang.uk.stop_words import STOP_WORDS
+    else:
+        from spacy.lang.ru.stop_words import STOP_WORDS
+    return frozenset(STOP_WORDS)
 
 
 class RussianRecognizer(LanguageRecognizer):
@@ -51,17 +67,34 @@ class RussianRecognizer(LanguageRecognizer):
 
         return pymorphy3.MorphAnalyzer()
 
-    def recognize(self, text: str) -> list[Mention]:
-        proposals = []
+    def proposals(self, text: str) -> Proposals:
+        items: list[Proposal] = []
         for match in _CAPITALISED.finditer(text):
-            if not self._person(match.group()):
-                proposals.extend(self._known_names(text, match.start(), match.end()))
-        countries: set[str] = set()
-        for mention, candidates in proposals:
-            if notable(candidates):
-                countries |= countries_of([c for c in candidates if c.place.feature_class == "A"])
-        kept = [m for m, candidates in proposals if self._accepted(text, m, candidates, countries)]
-        return non_overlapping(kept)
+            for mention, candidates in self._known_names(text, match.start(), match.end()):
+                others = (text[match.start():mention.start] + " " + text[mention.end:match.end()]).split()
+                cues = self._cues(text, mention, items[-1] if items else None)
+                cues["person_run"] = float(any(self._person(w) for w in others))
+                items.append(Proposal(mention, candidates, cues))
+        return Proposals(items)
+
+    def _cues(self, text: str, mention: Mention, previous: Proposal | None) -> dict[str, float]:
+        # Grammemes as plain sets: `"Geox" in tag` checks the name against the dictionary
+        # loaded last, and the Ukrainian one has no Geox.
+        grammemes = set(self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag.grammemes)
+        between = text[previous.end:mention.start] if previous else ""
+        return {
+            "capitalised": 1.0,
+            "sentence_start": float(sentence_start(text, mention.start)),
+            "locative_before": float(_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None),
+            "place_word_before": float(_PLACE_WORD_BEFORE.search(text, max(0, mention.start - 16), mention.start) is not None),
+            "unit_word": float(mention.text.split()[-1].lower() in _UNIT_FORMS),
+            "listed_after": float(previous is not None and between.strip() in (",", "и", "та", "і", "або", "или")),
+            "person": float(bool({"Name", "Surn", "Patr"} & grammemes) and "Geox" not in grammemes),
+            "geographic": float("Geox" in grammemes),
+            "adjective": float("ADJF" in grammemes and " " not in mention.text),
+            "stop_word": float(" " not in mention.text and self._morph.parse(mention.text)[0].tag.POS in _FUNCTION_POS),
+            "variant_only": float(not self.gazetteer.names.has(mention.text)),
+        }
 
     def _known_names(self, text: str, start: int, end: int):
         """Known places in a run of capitalised words (with a unit word after it: "Курской
@@ -75,6 +108,8 @@ class RussianRecognizer(LanguageRecognizer):
         while i < capitalised:  # a name starts with a capital: "море" alone is no place
             for j in range(min(len(words), i + MAX_WORDS), i, -1):
                 s, e = words[i][0], words[j - 1][1]
+                if j == i + 1 and text[s:e].lower() in _stop_words(self.lang):
+                    continue  # "Из", "После": capitalised at a sentence's start
                 candidates = self.gazetteer.candidates(text[s:e])
                 if candidates:
                     yield Mention(s, e, text[s:e], "GAZ"), candidates
@@ -83,42 +118,13 @@ class RussianRecognizer(LanguageRecognizer):
             else:
                 i += 1
 
-    def _person(self, run: str) -> bool:
-        """"Владимир Путин", "Сергей Шойгу": two or more capitalised words of which one is a
-        first name, surname or patronymic (and none geographic) are a person's name."""
-        words = run.split()
-        if len(words) < 2:
-            return False
-        tags = [set(self._morph.parse(w)[0].tag.grammemes) for w in words]
-        return (not any("Geox" in t for t in tags)
-                and any({"Name", "Surn", "Patr"} & t for t in tags))
-
-    def _accepted(self, text: str, mention: Mention, candidates, countries: set[str]) -> bool:
-        # Grammemes as plain sets: `"Geox" in tag` checks the name against the dictionary
-        # loaded last, and the Ukrainian one has no Geox.
-        grammemes = set(self._morph.parse(mention.text.split()[-1].split("-")[-1])[0].tag.grammemes)
-        if "Geox" in grammemes:
-            return True
-        after_preposition = _PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
-        if " " not in mention.text and ("ADJF" in grammemes or _sentence_start(text, mention.start)):
-            # "Новые удары ...": at a sentence's start any word is capitalised, and a bare
-            # adjective is a place only after a preposition ("в Мирном")
-            return after_preposition or any(c.place.feature_code in _COUNTRY_OR_REGION for c in candidates)
-        if notable(candidates) or in_story(candidates, countries):
-            return True
-        if {"Name", "Surn", "Patr"} & grammemes:
-            return False
-        return after_preposition and any(c.place.feature_class in ("P", "A") for c in candidates)
+    def _person(self, word: str) -> bool:
+        """A first name, surname or patronymic in pymorphy3's dictionary, and no place."""
+        grammemes = set(self._morph.parse(word)[0].tag.grammemes)
+        return bool({"Name", "Surn", "Patr"} & grammemes) and "Geox" not in grammemes
 
     def variants(self, name: str) -> list[str]:
         return list(_variants(self, name))
-
-
-def _sentence_start(text: str, start: int) -> bool:
-    """Whether a word at `start` opens a sentence (or the text, or a paragraph)."""
-    window = text[max(0, start - 6):start]
-    stripped = window.rstrip(' \t\r\n"«“')
-    return not stripped or stripped[-1] in '.!?…»”"'
 
 
 def _variants(recognizer: RussianRecognizer, name: str):
