@@ -25,7 +25,7 @@ from pathlib import Path
 from geo.errors import GazetteerError
 from geo.gazetteer.compile import build_index, terminal_notice
 from geo.gazetteer.normalize import normalize, translit_key
-from geo.gazetteer.schema import COUNTRY_CODES, DEMONYM, INDEX_FORMAT, TRANSLIT, open_readonly
+from geo.gazetteer.schema import ALT, COUNTRY_CODES, DEMONYM, INDEX_FORMAT, NAME, TRANSLIT, open_readonly
 from geo.types import Candidate, Place
 
 ENV_GAZETTEER = "GEO_GAZETTEER"  # extra CSV files, separated by os.pathsep
@@ -201,6 +201,17 @@ class Gazetteer:
             (*feature_classes, min_population),
         ).fetchall()
         return [Place(*row) for row in rows]
+
+    def names_of_classes(self, feature_classes: str) -> list[tuple[str, Place]]:
+        """(name, place) for every name (main or alternate) of places of these feature
+        classes: the Arabic view matches its skeletons against them (`geo.gazetteer.skeleton`)."""
+        marks = ",".join("?" * len(feature_classes))
+        rows = self._db.execute(
+            f"SELECT n.alias, n.place FROM names n JOIN places p ON p.rowid = n.place"
+            f" WHERE p.feature_class IN ({marks}) AND n.kind IN (?, ?) ORDER BY n.place, n.alias",
+            (*feature_classes, NAME, ALT),
+        ).fetchall()
+        return [(alias, self.place(rowid)) for alias, rowid in rows]
 
     def countries(self) -> dict[str, Place]:
         """Country reference entries by ISO code (the resolver's notion of "inside Syria")."""

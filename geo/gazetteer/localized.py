@@ -10,13 +10,15 @@ and its ranking work unchanged on French, Russian and Arabic text.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.languages import LanguageNames
+from geo.gazetteer.skeleton import arabic_skeleton, latin_skeleton
 from geo.types import Candidate
 
 Variants = Callable[[str], Iterable[str]]
+SKELETON_CLASSES = "HLSTV"
 
 
 class LocalizedGazetteer:
@@ -63,6 +65,12 @@ class LocalizedGazetteer:
         return bool(self._lookup(name))
 
     def translit_candidates(self, name: str) -> list[Candidate]:
+        if self.lang == "ar":
+            for form in (name, *self.variants(name)):
+                found = self._skeletons.get(arabic_skeleton(form))
+                if found:
+                    return list(found)
+            return []
         if self.lang != "fr":
             return []
         for form in (name, *self.variants(name)):
@@ -70,6 +78,19 @@ class LocalizedGazetteer:
             if found:
                 return found
         return []
+
+    @cached_property
+    def _skeletons(self) -> dict[str, tuple[Candidate, ...]]:
+        """Consonant skeleton -> the places without a name in this script that it may be:
+        bases, crossings, camps, rivers, seas, regions (feature classes H, L, S, T, V; towns
+        and divisions have their Arabic names from GeoNames and Natural Earth)."""
+        out: dict[str, dict[str, Candidate]] = {}
+        for alias, place in self.base.names_of_classes(SKELETON_CLASSES):
+            key = "" if alias.isupper() else latin_skeleton(alias)  # not codes: "LTN" is no "Litani"
+            if key:
+                out.setdefault(key, {}).setdefault(place.id, Candidate(place, alias))
+        return {key: tuple(sorted(found.values(), key=lambda c: -c.place.population))
+                for key, found in out.items()}
 
     def fuzzy_candidates(self, name: str, countries: Iterable[str], **kwargs) -> list[tuple[Candidate, float]]:
         return self.base.fuzzy_candidates(name, countries, **kwargs) if self.lang == "fr" else []

@@ -38,7 +38,7 @@ from geo.training.recognizer import COPY_WEIGHT, INNER_FOLDS, Rows, _repeats, fi
 PARAMS = {"num_leaves": 15, "min_data_in_leaf": 10}
 ROUNDS = 100
 THRESHOLD = 0.5
-NEGATIVES_PER_LANGUAGE = 100
+NEGATIVES_PER_LANGUAGE = 150
 
 
 def default_data() -> list[Path]:

@@ -145,3 +145,19 @@ def test_arabic_places_in_a_list_share_their_framing(geoparser):
     found = dict(spans(geoparser.parse(Document("l", text))))
     assert {geoparser.gazetteer.get(i).country_code for i in found.values()} == {"IQ"}
     assert len(found) == 3
+
+
+def test_an_arabic_base_known_only_in_latin_letters_is_found_by_its_consonants(geoparser):
+    # The gazetteer has Hmeimim and the Nasib crossing in Latin letters only.
+    text = ("قالت وزارة الدفاع الروسية إن طائرات أقلعت من قاعدة حميميم في ريف اللاذقية، "
+            "فيما أعيد فتح معبر نصيب مع الأردن أمام الشاحنات.")
+    found = dict(spans(geoparser.parse(Document("h", text))))
+    assert geoparser.gazetteer.get(found["حميميم"]).name == "Hmeimim"
+    assert geoparser.gazetteer.get(found["نصيب"]).country_code == "SY"
+
+
+def test_arabic_consonants_alone_make_no_place_without_a_place_word(geoparser):
+    # "مقر" (headquarters) and "الأطفال" (the children) share consonants with places the
+    # gazetteer knows only in Latin letters; no place word says they are places.
+    text = "تجمع المحتجون أمام مقر الحكومة في بيروت، وانتشرت المساعدات بين الأطفال."
+    assert set(dict(spans(geoparser.parse(Document("w", text))))) <= {"بيروت"}

@@ -102,6 +102,7 @@ class ArabicRecognizer(LanguageRecognizer):
             mention, candidates, used = hit
             attached = text[words[i][0]:mention.start]
             items.append(Proposal(mention, candidates, {
+                "variant_only": float(not self.gazetteer.has_name(mention.text)),
                 "proclitic": float(bool(attached)),
                 "locative_before": float(attached == "ب" or any(w in LOCATIVE_WORDS for w in _previous_word(text, words, i))),
                 "place_word_before": float(_after_place_word(text, words, i)),
@@ -141,6 +142,17 @@ class ArabicRecognizer(LanguageRecognizer):
         return out
 
     def _longest(self, text: str, words: list[tuple[int, int]], i: int):
+        """The longest span from word `i` that the gazetteer knows by its Arabic names, else,
+        right after a place word ("قاعدة حميميم", "معبر نصيب", "نهر الليطاني"), by its
+        consonants (`translit_candidates`: a base, crossing or river the gazetteer knows only
+        in Latin letters; the cue "variant_only" says so). Without the place word, consonants
+        alone take everyday words for places: 5-fold precision fell from .988 to .944."""
+        hit = self._longest_by(text, words, i, self.gazetteer.candidates)
+        if hit is None and _after_place_word(text, words, i):
+            hit = self._longest_by(text, words, i, self.gazetteer.translit_candidates)
+        return hit
+
+    def _longest_by(self, text: str, words: list[tuple[int, int]], i: int, lookup):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
             if "\n" in text[start:end] or any(ch in ".,،؛:!?()\"" for ch in text[start:end]):
@@ -151,7 +163,7 @@ class ArabicRecognizer(LanguageRecognizer):
                            or any(fold(name, "ar") in self._demonyms for _, name in readings)):
                 continue  # "وفي" is "و" + "في", not a town; "السوري" is Syrian, not a place
             for offset, name in readings:
-                candidates = self.gazetteer.candidates(name)
+                candidates = lookup(name)
                 if candidates:
                     s = start + offset
                     return Mention(s, end, text[s:end], "GAZ"), candidates, n

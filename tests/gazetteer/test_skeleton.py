@@ -1,0 +1,16 @@
+"""Arabic names against romanised ones, by their consonants."""
+from geo.gazetteer.skeleton import arabic_skeleton, latin_skeleton
+
+
+def test_an_arabic_name_and_its_romanisations_share_a_skeleton():
+    assert arabic_skeleton("حميميم") == latin_skeleton("Hmeimim")
+    assert arabic_skeleton("نصيب") == latin_skeleton("Nasib")
+    assert arabic_skeleton("الليطاني") == latin_skeleton("Litani")  # the article left out
+    assert arabic_skeleton("باب المندب") == latin_skeleton("Bab el-Mandeb")
+    assert arabic_skeleton("مزدلفة") == latin_skeleton("Muzdalifah")  # ta marbuta, "-ah"
+
+
+def test_different_consonants_differ_and_short_skeletons_match_nothing():
+    assert arabic_skeleton("حلب") != latin_skeleton("Homs")
+    assert arabic_skeleton("منى") == "" and latin_skeleton("Mina") == ""
+    assert latin_skeleton("Beddawi") == ""  # dd is one letter in Arabic: two consonants
