@@ -14,11 +14,14 @@ from functools import cached_property, lru_cache
 
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.languages import LanguageNames
+from geo.gazetteer.romanize import cyrillic_to_latin
 from geo.gazetteer.skeleton import arabic_skeleton, latin_skeleton
 from geo.types import Candidate
 
 Variants = Callable[[str], Iterable[str]]
-SKELETON_CLASSES = "HLSTV"
+# Features that no registry package names in Arabic or Cyrillic script: bases, crossings,
+# camps, rivers, seas (towns and divisions have their names from GeoNames and Natural Earth).
+LATIN_ONLY_CLASSES = "HLSTV"
 
 
 class LocalizedGazetteer:
@@ -26,7 +29,9 @@ class LocalizedGazetteer:
 
     French shares the Latin script with the gazetteer's own names, so its lookups add the
     base gazetteer's answers (Bamako is Bamako); Russian, Ukrainian and Arabic names come from
-    their name files only (a Cyrillic or Arabic key never meets a Latin one anyway).
+    their name files only (a Cyrillic or Arabic key never meets a Latin one anyway). Their
+    loose lookups (`translit_candidates`) reach the places of `LATIN_ONLY_CLASSES` by Latin
+    letters: Russian romanised, Arabic by its consonants.
     """
 
     def __init__(self, base: Gazetteer, lang: str, names: LanguageNames, variants: Variants | None = None):
@@ -71,6 +76,13 @@ class LocalizedGazetteer:
                 if found:
                     return list(found)
             return []
+        if self.lang in ("ru", "uk"):
+            for form in (name, *self.variants(name)):
+                found = [c for c in self.base.translit_candidates(cyrillic_to_latin(form))
+                         if c.place.feature_class in LATIN_ONLY_CLASSES]
+                if found:
+                    return found
+            return []
         if self.lang != "fr":
             return []
         for form in (name, *self.variants(name)):
@@ -81,11 +93,9 @@ class LocalizedGazetteer:
 
     @cached_property
     def _skeletons(self) -> dict[str, tuple[Candidate, ...]]:
-        """Consonant skeleton -> the places without a name in this script that it may be:
-        bases, crossings, camps, rivers, seas, regions (feature classes H, L, S, T, V; towns
-        and divisions have their Arabic names from GeoNames and Natural Earth)."""
+        """Consonant skeleton -> the places of `LATIN_ONLY_CLASSES` it may be."""
         out: dict[str, dict[str, Candidate]] = {}
-        for alias, place in self.base.names_of_classes(SKELETON_CLASSES):
+        for alias, place in self.base.names_of_classes(LATIN_ONLY_CLASSES):
             key = "" if alias.isupper() else latin_skeleton(alias)  # not codes: "LTN" is no "Litani"
             if key:
                 out.setdefault(key, {}).setdefault(place.id, Candidate(place, alias))

@@ -161,3 +161,14 @@ def test_arabic_consonants_alone_make_no_place_without_a_place_word(geoparser):
     # gazetteer knows only in Latin letters; no place word says they are places.
     text = "تجمع المحتجون أمام مقر الحكومة في بيروت، وانتشرت المساعدات بين الأطفال."
     assert set(dict(spans(geoparser.parse(Document("w", text))))) <= {"بيروت"}
+
+
+def test_a_russian_river_or_base_known_only_in_latin_letters_is_found_romanised(geoparser):
+    # "реки Оскол" and "авиабазы Хмеймим": the gazetteer has Oskil River and Hmeimim in Latin
+    # letters only; the feature word before each opens the romanised lookup.
+    syria = "Российские самолёты с авиабазы Хмеймим нанесли удары по позициям боевиков под Идлибом в Сирии."
+    ukraine = "Украинские военные удерживают позиции на берегу реки Оскол под Купянском Харьковской области."
+    found = dict(spans(geoparser.parse(Document("s", syria, lang="ru"))))
+    assert geoparser.gazetteer.get(found["Хмеймим"]).name == "Hmeimim"
+    found = dict(spans(geoparser.parse(Document("u", ukraine, lang="ru"))))
+    assert geoparser.gazetteer.get(found["Оскол"]).feature_class == "H"

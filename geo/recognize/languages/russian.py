@@ -43,6 +43,12 @@ _PLACE_WORD_BEFORE = re.compile(
     r"област\w*|регион\w*|республик\w*|столиц\w*|мист\w*|місто|селищ\w*)\s+$", re.IGNORECASE)
 
 
+# A feature word just before: "реки Оскол", "авиабазе Хмеймим", "у моста Хакари". After one,
+# a name the gazetteer knows only in Latin letters is looked up romanised (`translit_candidates`).
+_FEATURE_WORD_BEFORE = re.compile(
+    r"(?:^|\s)(?:рек[аиеуой]|річк\w*|авиабаз\w*|авіабаз\w*|баз[аеуы]|мост[ауе]?|мосту|пропуска|озер[оау]|"
+    r"остров\w*|пролив\w*|залив\w*|водохранилищ\w*|хребт\w*|лагер\w*|аэропорт\w*|аеропорт\w*)\s+$",
+    re.IGNORECASE)
 # Parts of speech that are never a place's name: adverbs, comparatives ("Восточнее"),
 # prepositions, conjunctions, particles, pronouns, verbs.
 _FUNCTION_POS = frozenset({"ADVB", "COMP", "PREP", "CONJ", "PRCL", "NPRO", "PRED", "INTJ", "VERB", "INFN", "GRND"})
@@ -106,11 +112,15 @@ class RussianRecognizer(LanguageRecognizer):
             words.append((after.start(1), after.end(1)))
         i = 0
         while i < capitalised:  # a name starts with a capital: "море" alone is no place
-            for j in range(min(len(words), i + MAX_WORDS), i, -1):
+            lookups = [self.gazetteer.candidates]
+            if _FEATURE_WORD_BEFORE.search(text, max(0, words[i][0] - 16), words[i][0]):
+                lookups.append(self.gazetteer.translit_candidates)
+            for lookup, j in ((lookup, j) for lookup in lookups
+                              for j in range(min(len(words), i + MAX_WORDS), i, -1)):
                 s, e = words[i][0], words[j - 1][1]
                 if j == i + 1 and text[s:e].lower() in _stop_words(self.lang):
                     continue  # "Из", "После": capitalised at a sentence's start
-                candidates = self.gazetteer.candidates(text[s:e])
+                candidates = lookup(text[s:e])
                 if candidates:
                     yield Mention(s, e, text[s:e], "GAZ"), candidates
                     i = j

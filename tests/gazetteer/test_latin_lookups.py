@@ -1,4 +1,4 @@
-"""Arabic names against romanised ones, by their consonants."""
+"""Arabic and Cyrillic names met with romanised ones: by consonants, by romanisation."""
 from geo.gazetteer.skeleton import arabic_skeleton, latin_skeleton
 
 
@@ -14,3 +14,11 @@ def test_different_consonants_differ_and_short_skeletons_match_nothing():
     assert arabic_skeleton("حلب") != latin_skeleton("Homs")
     assert arabic_skeleton("منى") == "" and latin_skeleton("Mina") == ""
     assert latin_skeleton("Beddawi") == ""  # dd is one letter in Arabic: two consonants
+
+
+def test_russian_romanised_as_english_news_writes_it():
+    from geo.gazetteer.romanize import cyrillic_to_latin
+
+    assert cyrillic_to_latin("Хмеймим") == "Khmeymim"
+    assert cyrillic_to_latin("Оскол") == "Oskol"
+    assert cyrillic_to_latin("Щёлково") == "Shchelkovo"
