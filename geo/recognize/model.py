@@ -10,8 +10,6 @@ was trained on, and a note of what it was trained on. Anything missing, corrupt 
 """
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from geo.errors import ModelError, described
+import geo.recognize.model_file as model_file
 
 FORMAT = "geo-recognizer"
 VERSION = 2  # 2: two passes
@@ -79,54 +77,27 @@ class RecognizerModel:
 
 
 def payload(model: RecognizerModel) -> bytes:
-    data = {
+    return model_file.dump({
         "format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
         "projection": model.projection.round(6).tolist(), "info": model.info,
         "first": model.passes.first.model_to_string(), "second": model.passes.second.model_to_string(),
-    }
-    return gzip.compress(json.dumps(data, sort_keys=True).encode("utf-8"), mtime=0)
-
-
-def read_payload(path: Path, fmt: str, version: int, rebuild: str, is_default: bool, what: str) -> dict:
-    """The JSON of a gzipped model file of format `fmt` and `version`, or a one-line
-    `ModelError` that names the command that rebuilds it (shared with the other languages'
-    model, `geo.recognize.languages.learned`)."""
-    hint = f"rebuild it with `{rebuild}`" + ("" if is_default else f" --output {path}")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{what} {path}: cannot read it ({exc.strerror or exc}); {hint}") from None
-    try:
-        data = json.loads(gzip.decompress(raw))
-        if not isinstance(data, dict) or data.get("format") != fmt:
-            raise ValueError(f"not a geo {what}")
-        if data.get("version") != version:
-            raise ValueError(f"model format {data.get('version')}, this geo reads {version}")
-    except Exception as exc:
-        raise ModelError(f"{what} {path} is corrupt or from another geo: {described(exc)}; {hint}") from None
-    data["_hint"] = hint
-    return data
+    })
 
 
 def load_passes(data: dict, n_features: int) -> TwoPass:
     """Both boosters of a model file's JSON, checked against its feature count."""
-    import lightgbm
-
-    passes = TwoPass(lightgbm.Booster(model_str=data["first"]), lightgbm.Booster(model_str=data["second"]))
+    passes = TwoPass(model_file.booster(data["first"]), model_file.booster(data["second"]))
     if (passes.first.num_feature(), passes.second.num_feature()) != (n_features, n_features + len(SECOND_PASS)):
         raise ValueError("its boosters and feature list disagree")
     return passes
 
 
 def load_model_file(path: Path | str | None = None) -> RecognizerModel:
-    path = Path(path) if path is not None else DEFAULT_PATH
-    data = read_payload(path, FORMAT, VERSION, REBUILD, path == DEFAULT_PATH, "recognizer model")
-    try:
+    def build(data: dict) -> RecognizerModel:
         features = list(data["features"])
-        passes = load_passes(data, len(features))
-        projection = np.asarray(data["projection"], dtype=np.float32)
-        model = RecognizerModel(passes, projection, features, float(data["threshold"]), dict(data.get("info", {})))
-    except Exception as exc:
-        raise ModelError(f"recognizer model {path} is corrupt or from another geo: {described(exc)}; "
-                         f"{data['_hint']}") from None
-    return model
+        return RecognizerModel(load_passes(data, len(features)), np.asarray(data["projection"], dtype=np.float32),
+                               features, float(data["threshold"]), dict(data.get("info", {})))
+
+    path = Path(path) if path is not None else DEFAULT_PATH
+    return model_file.load(path, what="recognizer model", fmt=FORMAT, version=VERSION, rebuild=REBUILD,
+                           default=DEFAULT_PATH, build=build)

@@ -15,8 +15,6 @@ languages`) and read on the first document in one of these languages only.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -27,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from geo.errors import ModelError, described
+import geo.recognize.model_file as model_file
 from geo.gazetteer.index import COUNTRY_CODES
-from geo.recognize.model import TwoPass, load_passes, read_payload
+from geo.recognize.model import TwoPass, load_passes
 from geo.types import Candidate, Mention
 
 FORMAT = "geo-languages"
@@ -178,24 +176,22 @@ def choose(found: Proposals, scores: Sequence[float], threshold: float) -> list[
 
 
 def payload(model: LanguageModel) -> bytes:
-    data = {"format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
-            "info": model.info, "first": model.passes.first.model_to_string(),
-            "second": model.passes.second.model_to_string()}
-    return gzip.compress(json.dumps(data, sort_keys=True).encode("utf-8"), mtime=0)
+    return model_file.dump({
+        "format": FORMAT, "version": VERSION, "features": model.features, "threshold": model.threshold,
+        "info": model.info, "first": model.passes.first.model_to_string(),
+        "second": model.passes.second.model_to_string()})
 
 
 @lru_cache(maxsize=4)
 def load_language_model(path: Path | None = None) -> LanguageModel:
     """The model file (default: the one in the package), read once per process."""
-    path = Path(path) if path is not None else DEFAULT_PATH
-    data = read_payload(path, FORMAT, VERSION, REBUILD, path == DEFAULT_PATH, "language model")
-    try:
+    def build(data: dict) -> LanguageModel:
         features = list(data["features"])
         if features != FEATURES:
             raise ValueError("trained on other features than this geo's")
-        model = LanguageModel(load_passes(data, len(features)), features, float(data["threshold"]),
-                              dict(data.get("info", {})))
-    except Exception as exc:
-        raise ModelError(f"language model {path} is corrupt or from another geo: {described(exc)}; "
-                         f"{data['_hint']}") from None
-    return model
+        return LanguageModel(load_passes(data, len(features)), features, float(data["threshold"]),
+                             dict(data.get("info", {})))
+
+    path = Path(path) if path is not None else DEFAULT_PATH
+    return model_file.load(path, what="language model", fmt=FORMAT, version=VERSION, rebuild=REBUILD,
+                           default=DEFAULT_PATH, build=build)
