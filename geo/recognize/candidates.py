@@ -154,12 +154,10 @@ def _gazetteer_runs(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tup
 
 
 def _datelines(doc: "Doc", text: str, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
-    starts = {t.idx: t.i for t in doc}
-    ends = {t.idx + len(t.text): t.i for t in doc}
     for m in _DATELINE.finditer(text):
-        first, last = starts.get(m.start("place")), ends.get(m.end("place"))
-        if first is not None and last is not None and gazetteer.has_name(m.group("place")):
-            yield first, last
+        span = doc.char_span(m.start("place"), m.end("place"))  # None unless on token edges
+        if span is not None and gazetteer.has_name(m.group("place")):
+            yield span.start, span.end - 1
 
 
 def _kind_framed(doc: "Doc", first: int, last: int) -> Iterator[tuple[int, int, str]]:
