@@ -7,8 +7,11 @@ Arabic writes consonants and long vowels only, and news romanises the same conso
 vowels of its choosing, so both sides fold to their consonant skeleton: حميميم -> h m m m,
 "Hmeimim" -> h m m m; نصيب and "Nasib" -> n s b. Letters that romanisations merge meet
 (ص and س are s, ق and ك are k), the article (ال, "al-", "el-") and a word-final ta marbuta
-("-ah") are left out, and a skeleton of fewer than `MIN_CONSONANTS` letters matches nothing
-(two consonants are half of Arabic's words).
+("-ah") are left out, and a skeleton of fewer than `MIN_CONSONANTS` letters matches nothing.
+Two consonants are enough (منى and "Mina", سيناء and "Sinai") because the recognizer looks
+consonants up only after a place word ("مخيم", "معبر", "مشعر"): measured with 5-fold
+cross-validation, three consonants found .870 of the Arabic dev places at precision .989, two
+.920 at .979.
 
 These matches are loose: the resolver counts them only in a country the story points at
 (`geo.resolve.ranker`), and the trained language model weighs them as variants.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MIN_CONSONANTS = 3
+MIN_CONSONANTS = 2
 
 _ARABIC = str.maketrans({
     "ب": "b", "ت": "t", "ط": "t", "ث": "t", "ج": "j", "ح": "h", "ه": "h", "خ": "x", "د": "d", "ض": "d",

@@ -172,3 +172,9 @@ def test_a_russian_river_or_base_known_only_in_latin_letters_is_found_romanised(
     assert geoparser.gazetteer.get(found["Хмеймим"]).name == "Hmeimim"
     found = dict(spans(geoparser.parse(Document("u", ukraine, lang="ru"))))
     assert geoparser.gazetteer.get(found["Оскол"]).feature_class == "H"
+
+
+def test_arabic_consonants_never_span_a_function_word(geoparser):
+    # "قاعدة جوية في": the consonants of "جوية في" (j f) are some place's; "في" is never in a name.
+    text = "وصل الوفد إلى مدينة حلب ثم توجه إلى قاعدة جوية في ريف حماة."
+    assert set(dict(spans(geoparser.parse(Document("f", text))))) == {"حلب", "حماة"}
