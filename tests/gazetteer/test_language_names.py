@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+from collections import defaultdict
 
 import pytest
 
@@ -46,6 +47,29 @@ def test_every_name_file_points_at_gazetteer_rows(lang, geoparser):
 ])
 def test_names_from_geonames_and_cldr(lang, name, place_id):
     assert place_id in {i for _, i in LanguageNames(lang).lookup(name)}
+
+
+def test_wikipedia_labels_link_only_to_the_one_row_of_that_main_name(tmp_path):
+    import json
+    import zipfile
+
+    from geo.gazetteer.language_build import feature_names
+
+    wheel = tmp_path / "arwikicats-0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as whl:
+        whl.writestr("ArWikiCats/jsons/geography/a.json", json.dumps(
+            {"west bank": "الضفة الغربية", "regions": {"gulf": "غولف", "red sea": "البحر الأحمر"},
+             "yukon": "Yukon"}))
+    features = {"west bank": {"cur:west-bank"}, "red sea": {"cur:red-sea", "nem:red-sea"},
+                "yukon": {"cur:yukon"}}  # "gulf" is only an alias of the Persian Gulf's row
+    out = {"ar": defaultdict(set)}
+    assert feature_names(wheel, features, out) == 1
+    assert dict(out["ar"]) == {"الضفة الغربية": {"cur:west-bank"}}
+
+
+def test_the_shipped_arabic_names_reach_the_hand_typed_regions():
+    found = {i for _, i in LanguageNames("ar").lookup("قطاع غزة")}
+    assert "cur:gaza-strip" in found
 
 
 def test_the_localized_view_finds_a_place_by_a_variant_of_its_name(geoparser):
