@@ -26,6 +26,7 @@ from geo.recognize.candidates import (
     KIND_BEFORE_SRC,
     TRANSLIT,
     SpanCandidate,
+    Tokens,
     entities,
 )
 from geo.recognize.kinds import split_kind
@@ -88,11 +89,11 @@ class Featurizer:
             f"{slot}_known" for slot in CONTEXT_SLOTS]
 
     def rows(self, doc: "Doc", text: str, spans: Sequence[SpanCandidate], gazetteer: Gazetteer,
-             convention: Convention) -> np.ndarray:
+             convention: Convention, tokens: Tokens | None = None) -> np.ndarray:
         out = np.zeros((len(spans), len(self.names)), dtype=np.float32)
         if not spans:
             return out
-        story = _Story(doc, text, gazetteer)
+        story = _Story(doc, tokens or Tokens.of(doc), text, gazetteer)
         n_base = len(BASE_FEATURES)
         tail = [float(convention.org_places), float(convention.places_in_orgs), float(convention.demonyms)]
         for r, span in enumerate(spans):
@@ -100,34 +101,36 @@ class Featurizer:
             named = story.by_name.get(name)
             if named is None:
                 named = story.by_name[name] = _name_part(doc, name, span, gazetteer, story)
-            out[r, :n_base] = _span_part(doc, text, span, story) + named + tail
+            out[r, :n_base] = _span_part(story.tok, text, span, story) + named + tail
             col = n_base
             for slot in (span.first - 2, span.first - 1, span.last + 1, span.last + 2):
-                vec, has = self._context(doc, slot)
+                vec, has = self._context(doc, story.tok, slot)
                 out[r, col:col + self.dims] = vec
                 out[r, n_base + 4 * self.dims + (col - n_base) // self.dims] = has
                 col += self.dims
         return out
 
-    def _context(self, doc: "Doc", i: int) -> tuple[np.ndarray, float]:
-        if i < 0 or i >= len(doc):
+    def _context(self, doc: "Doc", tok: Tokens, i: int) -> tuple[np.ndarray, float]:
+        if i < 0 or i >= len(tok):
             return self._none
-        token = doc[i]
-        if "\n" in token.text:
+        if "\n" in tok.text[i]:
             return self._line_break
-        found = self._words.get(token.lower)
+        lower = tok.lower[i]
+        found = self._words.get(lower)
         if found is None:
-            lex = doc.vocab[token.lower]
+            lex = doc.vocab[lower]
             found = ((lex.vector @ self.projection).astype(np.float32), 1.0) if lex.has_vector else self._none
-            self._words[token.lower] = found
+            self._words[lower] = found
         return found
 
 
 class _Story:
     """What the whole document says, computed once per document."""
 
-    def __init__(self, doc: "Doc", text: str, gazetteer: Gazetteer):
+    def __init__(self, doc: "Doc", tok: Tokens, text: str, gazetteer: Gazetteer):
         self.text = text
+        self.tok = tok
+        self.position = _sentence_positions(tok)
         self.ents = entities(doc)
         self.ent_of_token: dict[int, int] = {}
         for k, e in enumerate(self.ents):
@@ -156,7 +159,7 @@ def _best_country(candidates: Sequence[Candidate]) -> str:
     return (countries[0] if countries else max(placed, key=lambda c: c.place.population)).place.country_code
 
 
-def _span_part(doc: "Doc", text: str, span: SpanCandidate, story: _Story) -> list[float]:
+def _span_part(tok: Tokens, text: str, span: SpanCandidate, story: _Story) -> list[float]:
     """What depends on where the span stands: the entity it is or sits in, shape, position."""
     name = text[span.start:span.end]
     n_tokens = span.last - span.first + 1
@@ -165,42 +168,41 @@ def _span_part(doc: "Doc", text: str, span: SpanCandidate, story: _Story) -> lis
         ent = story.ents[k]
         first, last = ent.start, ent.end
         if (first, last) == (span.first, span.last + 1) or (
-                first + 1 == span.first and last == span.last + 1 and doc[first].lower_ == "the") or (
-                first == span.first and last == span.last and doc[span.last].text == "."):  # "Tex" + "."
+                first + 1 == span.first and last == span.last + 1 and tok.lower[first] == "the") or (
+                first == span.first and last == span.last and tok.text[span.last] == "."):  # "Tex" + "."
             exact = ent.label_
         elif first <= span.first and span.last < last:
             inside = ent.label_
             extra = float((last - first) - n_tokens)
-            opens = float(first == span.first or (first + 1 == span.first and doc[first].lower_ == "the"))
+            opens = float(first == span.first or (first + 1 == span.first and tok.lower[first] == "the"))
         else:
             crosses = 1.0
     row = [float(exact == l) for l in LABELS] + [float(bool(exact) and exact not in LABELS), float(not exact)]
     row += [float(inside == l) for l in LABELS] + [float(bool(inside) and inside not in LABELS), crosses, extra, opens]
     row += [float(s in span.sources) for s in (ENTITY, GAZETTEER, TRANSLIT, KIND_AFTER_SRC, KIND_BEFORE_SRC, DATELINE)]
 
-    before = doc[span.first - 1] if span.first > 0 else None
-    after = doc[span.last + 1] if span.last + 1 < len(doc) else None
-    position = _sentence_position(doc, span.first)
-    first_token = doc[span.first]
+    words, lower = tok.text, tok.lower
+    b = span.first - 1 if span.first > 0 else None  # the tokens before and after the span
+    a = span.last + 1 if span.last + 1 < len(tok) else None
+    position = story.position[span.first]
     row += [
         float(n_tokens), float(len(name)), float(name.isupper() and len(name) > 1), float("-" in name),
-        float(first_token.lower_ in ("al", "el", "as", "ash", "ad", "an", "ar", "at", "az")),
+        float(lower[span.first] in ("al", "el", "as", "ash", "ad", "an", "ar", "at", "az")),
         float("." in name), float(position == 0), float(min(position, 30)),
         float("\n" not in text[:span.start]),
-        float(after is not None and after.lower_ in ("'s", "\u2019s")),
-        float(after is not None and after.text[:1].isupper()),
-        float(before is not None and before.text[:1].isupper() and position > 0),
-        float(before is not None and before.lower_ == "the"),
-        float(before is not None and before.is_punct),
-        float(after is not None and after.is_punct),
-        float(before is not None and before.is_quote),
-        float(span.first > 1 and before.text == "," and doc[span.first - 2].text[:1].isupper()),
-        float(after is not None and after.text == "," and span.last + 2 < len(doc)
-              and doc[span.last + 2].text[:1].isupper()),
-        float(after is not None and after.text == "." and not doc[span.last].whitespace_),
+        float(a is not None and lower[a] in ("'s", "\u2019s")),
+        float(a is not None and words[a][:1].isupper()),
+        float(b is not None and words[b][:1].isupper() and position > 0),
+        float(b is not None and lower[b] == "the"),
+        float(b is not None and tok.punct[b]),
+        float(a is not None and tok.punct[a]),
+        float(b is not None and tok.quote[b]),
+        float(span.first > 1 and words[b] == "," and words[span.first - 2][:1].isupper()),
+        float(a is not None and words[a] == "," and span.last + 2 < len(tok) and words[span.last + 2][:1].isupper()),
+        float(a is not None and words[a] == "." and not tok.ws[span.last]),
         float(name.endswith("s") and not name.endswith("ss")),
-        float(exact == "PERSON" or any(t.lower_ in story.person_words for t in doc[span.first:span.last + 1]
-                                       if t.is_alpha)),
+        float(exact == "PERSON" or any(lower[i] in story.person_words
+                                       for i in range(span.first, span.last + 1) if tok.alpha[i])),
     ]
     return row
 
@@ -208,11 +210,12 @@ def _span_part(doc: "Doc", text: str, span: SpanCandidate, story: _Story) -> lis
 def _name_part(doc: "Doc", name: str, span: SpanCandidate, gazetteer: Gazetteer, story: _Story) -> list[float]:
     """What depends on the name alone (computed once per name and document): is it an
     everyday word, what the gazetteer knows of it, what the story says of it."""
-    words = [t for t in doc[span.first:span.last + 1] if t.is_alpha]
-    common = bool(words) and all(doc.vocab.has_vector(t.lower_) for t in words)
+    tok = story.tok
+    words = [i for i in range(span.first, span.last + 1) if tok.alpha[i]]
+    common = bool(words) and all(doc.vocab.has_vector(tok.lower[i]) for i in words)
     row = [
         float(common),
-        float(bool(words) and all(t.is_stop for t in words)),
+        float(bool(words) and all(tok.stop[i] for i in words)),
         float(_lower_elsewhere(story.text, name.lower(), name)),
         math.log1p(story.text.count(name)),
         math.log1p(story.place_names.get(name, 0)),
@@ -264,14 +267,12 @@ def _lower_elsewhere(text: str, lower: str, name: str) -> bool:
     return False
 
 
-def _sentence_position(doc: "Doc", i: int) -> int:
-    """Tokens since the sentence began (the pipeline has no parser: ". ", "? " and line breaks)."""
-    n = 0
-    while i > 0:
-        prev = doc[i - 1]
-        if prev.text in (".", "!", "?", ":") or prev.is_space or "\n" in prev.whitespace_:
-            break
-        if not prev.is_quote:
-            n += 1
-        i -= 1
-    return n
+def _sentence_positions(tok: Tokens) -> list[int]:
+    """Each token's count of tokens (quotes aside) since its sentence began; the pipeline has
+    no parser, so a sentence ends at ". ", "? ", ": " and line breaks."""
+    out = [0] * len(tok)
+    for i in range(1, len(tok)):
+        p = i - 1
+        if not (tok.text[p] in (".", "!", "?", ":") or tok.space[p] or "\n" in tok.ws[p]):
+            out[i] = out[p] + (not tok.quote[p])
+    return out

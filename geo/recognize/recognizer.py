@@ -22,7 +22,7 @@ import numpy as np
 from geo.errors import ModelError
 from geo.gazetteer.index import Gazetteer
 from geo.recognize.model import DEFAULT_PATH, REBUILD, RecognizerModel, load_model_file
-from geo.recognize.candidates import DATELINE, KIND_AFTER_SRC, KIND_BEFORE_SRC, SpanCandidate, candidates
+from geo.recognize.candidates import DATELINE, KIND_AFTER_SRC, KIND_BEFORE_SRC, SpanCandidate, Tokens, candidates
 from geo.recognize.features import Convention, Featurizer
 from geo.recognize.spacy_model import load_model
 from geo.types import Mention
@@ -97,10 +97,11 @@ class Recognizer:
 
     def evidence(self, doc: "Doc", text: str) -> tuple[list[SpanCandidate], np.ndarray]:
         """The candidate spans of a tokenised text and their feature rows (also what training reads)."""
-        spans = candidates(doc, text, self.gazetteer)
+        tokens = Tokens.of(doc)
+        spans = candidates(doc, text, self.gazetteer, tokens)
         if not self.demonyms:
             spans = [s for s in spans if not self._demonym(text[s.start:s.end])]
-        return spans, self.featurizer.rows(doc, text, spans, self.gazetteer, self.convention)
+        return spans, self.featurizer.rows(doc, text, spans, self.gazetteer, self.convention, tokens)
 
     def decide(self, text: str, spans: Sequence[SpanCandidate], scores: np.ndarray, threshold: float
                ) -> list[Mention]:
