@@ -191,3 +191,10 @@ def test_arabic_consonants_never_span_a_function_word(geoparser):
     # "قاعدة جوية في": the consonants of "جوية في" (j f) are some place's; "في" is never in a name.
     text = "وصل الوفد إلى مدينة حلب ثم توجه إلى قاعدة جوية في ريف حماة."
     assert set(dict(spans(geoparser.parse(Document("f", text))))) == {"حلب", "حماة"}
+
+
+def test_arabic_names_stop_at_punctuation_and_shed_a_quote_after_the_proclitic(geoparser):
+    text = 'تواصل القصف على حلب، إدلب وفي و«دمشق» أمس.'
+    found = spans(geoparser.parse(Document("q", text)))
+    assert ("دمشق", "gn:170654") in found  # not "«دمشق"
+    assert [t for t, _ in found] == ["حلب", "إدلب", "دمشق"]  # no span across the comma

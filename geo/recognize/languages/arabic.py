@@ -31,6 +31,10 @@ PROCLITICS = "وبلفك"
 
 MAX_WORDS = 4
 _WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u064b-\u065f\u0670]+")
+OPENING = "«\"“‘'("  # quotes and brackets that may open a name
+_GAP = re.compile(r"[ \t\u00a0\u200c-\u200f-]+")  # what may stand between a name's words
+
+
 def _spacy_stop_words() -> frozenset[str]:
     """spaCy's Arabic stop words (prepositions, pronouns, particles): a few hundred more
     everyday words that must never be taken for a hamlet of the same spelling."""
@@ -93,7 +97,7 @@ class ArabicRecognizer(LanguageRecognizer):
     lang = "ar"
 
     def proposals(self, text: str) -> Proposals:
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        words = _words(text)
         items: list[Proposal] = []
         i = 0
         while i < len(words):
@@ -102,7 +106,7 @@ class ArabicRecognizer(LanguageRecognizer):
                 i += 1
                 continue
             mention, candidates, used = hit
-            attached = text[words[i][0]:mention.start]
+            attached = text[words[i][0]:mention.start].rstrip(OPENING)
             items.append(Proposal(mention, candidates, {
                 "variant_only": float(not self.gazetteer.has_name(mention.text)),
                 "proclitic": float(bool(attached)),
@@ -160,8 +164,8 @@ class ArabicRecognizer(LanguageRecognizer):
         "باب المندب" keeps its "باب")."""
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + n - 1][1]
-            if "\n" in text[start:end] or any(ch in ".,،؛:!?()\"" for ch in text[start:end]):
-                continue
+            if any(not _GAP.fullmatch(text[words[k][1]:words[k + 1][0]]) for k in range(i, i + n - 1)):
+                continue  # a name's words stand apart by spaces only: not "و«دمشق»", "حلب، إدلب"
             if loose and (any(text[s:e] in FUNCTION_WORDS for s, e in words[i:i + n])
                           or text[words[i + n - 1][0]:end] in NOT_NAMES):
                 continue
@@ -194,16 +198,30 @@ def _after_place_word(text: str, words: list[tuple[int, int]], index: int) -> bo
 def _listed_after(text: str, words: list[tuple[int, int]], index: int, mention: Mention,
                   previous: Mention | None) -> bool:
     """"حلب وإدلب", "كفركلا ومرجعيون": joined by و (attached or alone) to the proposal just before."""
-    attached = text[words[index][0]:mention.start]
+    attached = text[words[index][0]:mention.start].rstrip(OPENING)
     joined = attached in ("و", "ف") or (index > 0 and text[words[index - 1][0]:words[index - 1][1]] in ("و", "أو"))
     first = index - 1 if attached else index - 2  # the word of the place before ("X" in "X وY")
     return joined and first >= 0 and previous is not None and previous.end >= words[first][0]
 
 
+def _words(text: str) -> list[tuple[int, int]]:
+    """Where the words are; a proclitic before an opening quote goes with the word it opens
+    ("و«دمشق»" is one word, read "دمشق")."""
+    out: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        if out and out[-1][1] - out[-1][0] == 1 and text[out[-1][0]] in PROCLITICS \
+                and 0 < m.start() - out[-1][1] <= 2 and all(c in OPENING for c in text[out[-1][1]:m.start()]):
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append(m.span())
+    return out
+
+
 def _readings(span: str):
-    """(offset, name): the span as written, then without a one-letter proclitic. The article
-    needs no care: "للاذقية" (ل + اللاذقية, the article's alef dropped) and "اللاذقية" fold to
-    one key, since the key leaves the article out."""
+    """(offset, name): the span as written, then without a one-letter proclitic (and the
+    quote it may open). The article needs no care: "للاذقية" (ل + اللاذقية, the article's alef
+    dropped) and "اللاذقية" fold to one key, since the key leaves the article out."""
     yield 0, span
     if len(span) > 3 and span[0] in PROCLITICS:
-        yield 1, span[1:]
+        rest = span[1:].lstrip(OPENING)
+        yield len(span) - len(rest), rest
