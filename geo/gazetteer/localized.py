@@ -39,6 +39,7 @@ class LocalizedGazetteer:
         self.lang = lang
         self.names = names
         self.variants = variants or (lambda name: ())
+        self.together: Variants = lambda name: ()
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     def __getattr__(self, attr: str):
@@ -48,13 +49,17 @@ class LocalizedGazetteer:
         return list(self._lookup(name))
 
     def _lookup_uncached(self, name: str) -> tuple[Candidate, ...]:
+        """The places of the name as written; else of the forms to read together (an
+        inflected form may come from several names, "Покровском" from Покровск or Покровское,
+        and only the story can tell which); else of the first variant that has any."""
         out: dict[str, Candidate] = {}
-        for form in (name, *self.variants(name)):
-            for alias, place_id in self.names.lookup(form):
-                if place_id not in out:
-                    place = self.base.get(place_id)
-                    if place is not None:
-                        out[place_id] = Candidate(place, alias)
+        for forms in ((name,), tuple(self.together(name)), *((v,) for v in self.variants(name))):
+            for form in forms:
+                for alias, place_id in self.names.lookup(form):
+                    if place_id not in out:
+                        place = self.base.get(place_id)
+                        if place is not None:
+                            out[place_id] = Candidate(place, alias)
             if out:
                 break
         if self.lang == "fr":

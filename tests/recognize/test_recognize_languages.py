@@ -198,3 +198,18 @@ def test_arabic_names_stop_at_punctuation_and_shed_a_quote_after_the_proclitic(g
     found = spans(geoparser.parse(Document("q", text)))
     assert ("دمشق", "gn:170654") in found  # not "«دمشق"
     assert [t for t, _ in found] == ["حلب", "إدلب", "دمشق"]  # no span across the comma
+
+
+def test_russian_regions_that_share_one_unit_word_are_both_regions(geoparser):
+    text = "Минобороны заявило о перехвате дронов над Белгородской и Курской областями."
+    found = dict(spans(geoparser.parse(Document("u", text))))
+    assert found["Белгородской"] == "csc:1903"  # the oblast, not a hamlet called Belgorodskaya
+    assert geoparser.gazetteer.get(found["Курской областями"]).feature_code == "ADM1"
+
+
+def test_an_inflected_russian_name_reaches_every_name_it_may_come_from(geoparser):
+    from geo.recognize.languages import language_recognizer
+
+    view = language_recognizer(geoparser.gazetteer, "ru").gazetteer
+    names = {c.place.name for c in view.candidates("Покровском")}  # Покровск or Покровское
+    assert {"Pokrovsk", "Pokrovske"} <= names

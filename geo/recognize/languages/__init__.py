@@ -27,6 +27,7 @@ def language_recognizer(gazetteer, lang: str, model: Path | str | None = None):
     view = LocalizedGazetteer(gazetteer, lang, LanguageNames(lang))
     recognizer = getattr(import_module(module), name)(view, model)
     view.variants = recognizer.variants
+    view.together = recognizer.together
     return recognizer
 
 

@@ -37,6 +37,11 @@ class LanguageRecognizer:
         return load_language_model(self.model_path)
 
     def variants(self, name: str) -> Iterable[str]:
+        """Listed forms of a written name, tried one by one (`LocalizedGazetteer`)."""
+        return ()
+
+    def together(self, name: str) -> Iterable[str]:
+        """Listed forms of a written name that are all looked up, before `variants`."""
         return ()
 
     def proposals(self, text: str) -> "Proposals":

@@ -31,10 +31,13 @@ MAX_WORDS = 3
 # A unit word after a region's adjective, in any case: "Курской области", "Азовском море".
 _UNIT_AFTER = re.compile(r"[ \t]+(\w+)")
 _UNIT_FORMS = frozenset({
-    "область", "области", "областью", "областей", "край", "края", "крае", "краем", "район", "района",
-    "районе", "районом", "море", "моря", "морем", "республика", "республики", "республике", "округ",
+    "область", "области", "областью", "областей", "областями", "областях", "край", "края", "крае",
+    "краем", "краями", "район", "района", "районе", "районом", "районами", "районах", "море", "моря",
+    "морем", "республика", "республики", "республике", "округ",
     "округа", "округе", "озеро", "озера", "озере", "водохранилище", "водохранилища",
 })
+# Two names sharing one unit word: "Белгородской и Курской областями".
+_SHARED_UNIT = re.compile(r"[ \t]*(?:,|и|или|та|і)[ \t]+[А-ЯЁІЇЄҐ][\w-]*[ \t]+(\w+)")
 # A preposition of place just before a name: "в Купянске", "под Бахмутом", "из Рязани".
 _PREPOSITION_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|под|из|у|около|возле|близ|от|до|к|через|над)\s+$", re.IGNORECASE)
 # A place word just before: "город Бахмут", "в селе Крынки", "пгт Кременная", "станицы ...".
@@ -93,7 +96,7 @@ class RussianRecognizer(LanguageRecognizer):
             "sentence_start": float(sentence_start(text, mention.start)),
             "locative_before": float(_PREPOSITION_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None),
             "place_word_before": float(_PLACE_WORD_BEFORE.search(text, max(0, mention.start - 16), mention.start) is not None),
-            "unit_word": float(mention.text.split()[-1].lower() in _UNIT_FORMS),
+            "unit_word": float(mention.text.split()[-1].lower() in _UNIT_FORMS or _shares_unit(text, mention.end)),
             "listed_after": float(previous is not None and between.strip() in (",", "и", "та", "і", "або", "или")),
             "person": float(bool({"Name", "Surn", "Patr"} & grammemes) and "Geox" not in grammemes),
             "geographic": float("Geox" in grammemes),
@@ -136,6 +139,25 @@ class RussianRecognizer(LanguageRecognizer):
     def variants(self, name: str) -> list[str]:
         return list(_variants(self, name))
 
+    def together(self, name: str) -> list[str]:
+        """A one-word name's readings that pymorphy3 tags geographic, all of them: "Покровском"
+        is Покровск or Покровское, and only the story can tell which. A bare feminine adjective
+        is its oblast ("Курской" of "Белгородской и Курской областями"), when there is one."""
+        if " " in name or "-" in name:
+            return []
+        parses = self._morph.parse(name)
+        out = [p.normal_form for p in parses if "Geox" in p.tag.grammemes and p.tag.POS == "NOUN"]
+        if self.lang == "ru" and parses[0].tag.POS == "ADJF" and parses[0].tag.gender == "femn":
+            form = parses[0].inflect({"nomn", "femn", "sing"})
+            if form:
+                out.append(f"{form.word} область")
+        return list(dict.fromkeys(out))
+
+
+def _shares_unit(text: str, end: int) -> bool:
+    shared = _SHARED_UNIT.match(text, end)
+    return shared is not None and shared.group(1).lower() in _UNIT_FORMS
+
 
 def _variants(recognizer: RussianRecognizer, name: str):
     words = name.split()
@@ -148,6 +170,7 @@ def _variants(recognizer: RussianRecognizer, name: str):
         if out not in seen:
             seen.add(out)
             yield out
+
 
 
 @lru_cache(maxsize=50_000)
