@@ -9,7 +9,7 @@ places of that kind. One table, so that both stages agree on what a kind word is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 # GeoNames feature codes of first- to third-level divisions and regions.
@@ -20,6 +20,10 @@ _ADMIN = frozenset({"ADM1", "ADM2", "ADM3", "ADM1H", "ADM2H", "ADMD", "RGN", "TE
 class Kind:
     codes: frozenset[str]  # feature codes of this kind of place
     strict: bool  # only places of this kind (a river is never a town); else a preference
+    # Whether a place of another kind listed under the very same name keeps its chance ("Mount
+    # Sheridan" the suburb). Not in Arabic: a region named after a sea is written with its
+    # unit word ("ولاية البحر الأحمر"), so a bare "البحر الأحمر" is the sea.
+    exact_names_stay: bool = True
 
 
 _WATER = Kind(frozenset({"STM", "STMS", "STMI", "STMX", "CNL", "WAD"}), True)
@@ -67,10 +71,20 @@ FRENCH_KIND_BEFORE: dict[str, Kind] = {
     "lac": _LAKE, "fleuve": _WATER, "rivière": _WATER, "golfe": KIND_AFTER["gulf"],
     "détroit": KIND_AFTER["strait"], "mer": KIND_AFTER["sea"],
 }
+# Arabic feature words that open a name ("البحر الأحمر", "نهر الفرات", "جزيرة كمران"): only
+# the resolver reads them; Arabic has no capitals, so any Arabic word may follow.
+ARABIC_KIND_BEFORE: dict[str, Kind] = {
+    word: replace(kind, exact_names_stay=False) for words, kind in (
+        (("البحر", "بحر"), KIND_AFTER["sea"]), (("بحيرة",), _LAKE), (("نهر",), _WATER),
+        (("جبل", "جبال"), _MOUNT), (("خليج", "الخليج"), KIND_AFTER["gulf"]),
+        (("مضيق",), KIND_AFTER["strait"]), (("جزيرة",), KIND_AFTER["island"]))
+    for word in words
+}
 _AFTER = re.compile(r"^(?P<name>.+?)[\s-]+(?P<kind>" + "|".join(KIND_AFTER) + r")$", re.IGNORECASE)
 _BEFORE = re.compile(r"^(?:the\s+)?(?P<kind>" + "|".join(KIND_BEFORE) + r")\s+(?P<name>.+)$", re.IGNORECASE)
 _FRENCH_BEFORE = re.compile(r"^(?P<kind>" + "|".join(FRENCH_KIND_BEFORE) + r")\s+"
                             r"(?:(?:de\s+la|de|du|des)\s+|d['\u2019]|l['\u2019])?(?P<name>.+)$", re.IGNORECASE)
+_ARABIC_BEFORE = re.compile(r"^(?P<kind>" + "|".join(ARABIC_KIND_BEFORE) + r")\s+(?P<name>[\u0621-\u064a].*)$")
 
 
 @lru_cache(maxsize=65536)
@@ -84,7 +98,8 @@ def split_kind(text: str) -> tuple[str, Kind] | None:
         m = pattern.match(text.strip())
         if m and m.group("name")[:1].isupper():
             return m.group("name"), table[" ".join(m.group("kind").lower().split())]
-    return None
+    m = _ARABIC_BEFORE.match(text.strip())
+    return (m.group("name"), ARABIC_KIND_BEFORE[m.group("kind")]) if m else None
 
 
-__all__ = ["FRENCH_KIND_BEFORE", "KIND_AFTER", "KIND_BEFORE", "Kind", "split_kind"]
+__all__ = ["ARABIC_KIND_BEFORE", "FRENCH_KIND_BEFORE", "KIND_AFTER", "KIND_BEFORE", "Kind", "split_kind"]

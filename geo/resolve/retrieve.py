@@ -81,7 +81,7 @@ class Retriever:
         if kind is not None and any(o.of_kind for o in out):
             # The kind word says which places: of the dev corpora's 273 kind-framed names, 268
             # mean a place of that kind. "Mount Sheridan" the suburb keeps its own name.
-            exact = {c.place.id for c in found} if kind.strict else set()
+            exact = {c.place.id for c in found} if kind.strict and kind.exact_names_stay else set()
             out = [o for o in out if o.of_kind or o.candidate.place.id in exact]
         elif kind is not None and kind.strict:
             out = [o for o in out if o.candidate.place.id in {c.place.id for c in found}]

@@ -213,3 +213,10 @@ def test_an_inflected_russian_name_reaches_every_name_it_may_come_from(geoparser
     view = language_recognizer(geoparser.gazetteer, "ru").gazetteer
     names = {c.place.name for c in view.candidates("Покровском")}  # Покровск or Покровское
     assert {"Pokrovsk", "Pokrovske"} <= names
+
+
+def test_an_arabic_feature_word_picks_the_feature(geoparser):
+    # "البحر" (the sea) frames the name as "Lake Chad" does: the sea, not Sudan's Red Sea State
+    text = "شنت طائرات مسيرة هجمات في محافظة الحديدة غربي اليمن، واستهدفت سفينة في البحر الأحمر."
+    found = dict(spans(geoparser.parse(Document("k", text))))
+    assert geoparser.gazetteer.get(found["البحر الأحمر"]).feature_code == "SEA"
