@@ -172,7 +172,6 @@ def _variants(recognizer: RussianRecognizer, name: str):
             yield out
 
 
-
 @lru_cache(maxsize=50_000)
 def _word_forms(morph, word: str, head: str) -> tuple[str, ...]:
     """Nominative forms of `word`; an adjective agrees with the gender of `head`."""
