@@ -130,10 +130,11 @@ def _pooled(
         # Normal end, an error, or a consumer that stopped early (closed generator; Ctrl-C or
         # SIGTERM, wherever it struck): chunks still in flight have no reader any more, so
         # their workers are ended now rather than waited for.
+        # The executor's own thread fails the futures of ended workers and cancels the rest:
+        # cancelling them from here too races it (Python 3.11 raises InvalidStateError in that
+        # thread, and a worker may outlive the run).
         if pending:
             _stop_workers(pool)
-        for future in pending:
-            future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
