@@ -9,7 +9,7 @@ and its ranking work unchanged on French, Russian and Arabic text.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
 
 from geo.gazetteer.index import Gazetteer
@@ -53,7 +53,7 @@ class LocalizedGazetteer:
         inflected form may come from several names, "Покровском" from Покровск or Покровское,
         and only the story can tell which); else of the first variant that has any."""
         out: dict[str, Candidate] = {}
-        for forms in ((name,), tuple(self.together(name)), *((v,) for v in self.variants(name))):
+        for forms in self._form_groups(name):
             for form in forms:
                 for alias, place_id in self.names.lookup(form):
                     if place_id not in out:
@@ -70,6 +70,13 @@ class LocalizedGazetteer:
                 if found:
                     break
         return tuple(sorted(out.values(), key=lambda c: -c.place.population))
+
+    def _form_groups(self, name: str) -> Iterator[Iterable[str]]:
+        """Lazily: a name found as written needs no dictionary forms (pymorphy3 parses)."""
+        yield (name,)
+        yield self.together(name)
+        for form in self.variants(name):
+            yield (form,)
 
     def has_name(self, name: str) -> bool:
         return bool(self._lookup(name))

@@ -70,8 +70,6 @@ class Tokens:
     def of(cls, doc: "Doc") -> "Tokens":
         from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_QUOTE, IS_SPACE, IS_STOP, LENGTH, LOWER, SPACY
 
-        if not len(doc):
-            return cls([], [], [], [], [], [], [], [], [])
         cols = doc.to_array([IDX, LENGTH, SPACY, LOWER, IS_PUNCT, IS_SPACE, IS_QUOTE, IS_ALPHA, IS_STOP]).T.tolist()
         idx, length, space_after, lower = cols[:4]
         text, strings = doc.text, doc.vocab.strings
@@ -92,9 +90,8 @@ class SpanCandidate:
     label: str = ""  # the spaCy entity label, when the span is one of its entities
 
 
-def candidates(doc: "Doc", text: str, gazetteer: Gazetteer, tokens: Tokens | None = None) -> list[SpanCandidate]:
-    """Every candidate span of `text` (which `doc` tokenised), each once, in text order."""
-    tok = tokens or Tokens.of(doc)
+def candidates(doc: "Doc", tok: Tokens, text: str, gazetteer: Gazetteer) -> list[SpanCandidate]:
+    """Every candidate span of `text` (which `doc` tokenised, `tok` its tokens), each once, in text order."""
     found: dict[tuple[int, int], SpanCandidate] = {}
 
     def add(first: int, last: int, source: str, label: str = "") -> None:

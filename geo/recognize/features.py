@@ -88,12 +88,12 @@ class Featurizer:
         self.names = BASE_FEATURES + [f"{slot}_{k}" for slot in CONTEXT_SLOTS for k in range(self.dims)] + [
             f"{slot}_known" for slot in CONTEXT_SLOTS]
 
-    def rows(self, doc: "Doc", text: str, spans: Sequence[SpanCandidate], gazetteer: Gazetteer,
-             convention: Convention, tokens: Tokens | None = None) -> np.ndarray:
+    def rows(self, doc: "Doc", tok: Tokens, text: str, spans: Sequence[SpanCandidate], gazetteer: Gazetteer,
+             convention: Convention) -> np.ndarray:
         out = np.zeros((len(spans), len(self.names)), dtype=np.float32)
         if not spans:
             return out
-        story = _Story(doc, tokens or Tokens.of(doc), text, gazetteer)
+        story = _Story(doc, tok, text, gazetteer)
         n_base = len(BASE_FEATURES)
         tail = [float(convention.org_places), float(convention.places_in_orgs), float(convention.demonyms)]
         for r, span in enumerate(spans):
@@ -101,10 +101,10 @@ class Featurizer:
             named = story.by_name.get(name)
             if named is None:
                 named = story.by_name[name] = _name_part(doc, name, span, gazetteer, story)
-            out[r, :n_base] = _span_part(story.tok, text, span, story) + named + tail
+            out[r, :n_base] = _span_part(text, span, story) + named + tail
             col = n_base
             for slot in (span.first - 2, span.first - 1, span.last + 1, span.last + 2):
-                vec, has = self._context(doc, story.tok, slot)
+                vec, has = self._context(doc, tok, slot)
                 out[r, col:col + self.dims] = vec
                 out[r, n_base + 4 * self.dims + (col - n_base) // self.dims] = has
                 col += self.dims
@@ -159,8 +159,9 @@ def _best_country(candidates: Sequence[Candidate]) -> str:
     return (countries[0] if countries else max(placed, key=lambda c: c.place.population)).place.country_code
 
 
-def _span_part(tok: Tokens, text: str, span: SpanCandidate, story: _Story) -> list[float]:
+def _span_part(text: str, span: SpanCandidate, story: _Story) -> list[float]:
     """What depends on where the span stands: the entity it is or sits in, shape, position."""
+    tok = story.tok
     name = text[span.start:span.end]
     n_tokens = span.last - span.first + 1
     exact, inside, crosses, extra, opens = "", "", 0.0, 0.0, 0.0

@@ -97,11 +97,11 @@ class Recognizer:
 
     def evidence(self, doc: "Doc", text: str) -> tuple[list[SpanCandidate], np.ndarray]:
         """The candidate spans of a tokenised text and their feature rows (also what training reads)."""
-        tokens = Tokens.of(doc)
-        spans = candidates(doc, text, self.gazetteer, tokens)
+        tok = Tokens.of(doc)
+        spans = candidates(doc, tok, text, self.gazetteer)
         if not self.demonyms:
             spans = [s for s in spans if not self._demonym(text[s.start:s.end])]
-        return spans, self.featurizer.rows(doc, text, spans, self.gazetteer, self.convention, tokens)
+        return spans, self.featurizer.rows(doc, tok, text, spans, self.gazetteer, self.convention)
 
     def decide(self, text: str, spans: Sequence[SpanCandidate], scores: np.ndarray, threshold: float
                ) -> list[Mention]:
