@@ -100,7 +100,7 @@ def train_languages(paths: Sequence[Path], output: Path, *, folds: int = 5, copi
     progress("training set (the model scored on what it learnt from):")
     progress(table(figures["training_set"]))
 
-    info = {"data": [str(p) for p in paths], "folds": folds, "copies": copies, "seed": seed,
+    info = {"data": [p.name for p in paths], "folds": folds, "copies": copies, "seed": seed,
             "documents": len(originals), "generated": len(examples) - len(originals), **figures}
     with atomic_write(output, "wb") as handle:
         handle.write(payload(LanguageModel(passes, FEATURES, THRESHOLD, info)))

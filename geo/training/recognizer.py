@@ -114,7 +114,7 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, copies: int = 
     progress("training set (the model scored on what it learnt from):")
     progress(table(figures["training_set"]))
 
-    info = {"data": [str(p) for p in paths], "folds": folds, "copies": copies, "seed": seed,
+    info = {"data": [p.name for p in paths], "folds": folds, "copies": copies, "seed": seed,
             "documents": len(originals), "generated": len(examples) - len(originals), **figures}
     model = RecognizerModel(passes, projection, featurizer.names, THRESHOLD, info)
     with atomic_write(output, "wb") as handle:

@@ -90,7 +90,7 @@ def train(paths: Sequence[Path], output: Path, *, folds: int = 5, seed: int = 13
     progress("training set (the model scored on what it learnt from):")
     progress(table(figures["training_set"]))
     model.threshold = THRESHOLD
-    model.info = {"data": [str(p) for p in paths], "folds": folds, "seed": seed, "documents": len(stories),
+    model.info = {"data": [p.name for p in paths], "folds": folds, "seed": seed, "documents": len(stories),
                   **figures}
     with atomic_write(output, "wb") as handle:
         handle.write(payload(model))
